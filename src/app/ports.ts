@@ -1,0 +1,141 @@
+/**
+ * Ports: the small interfaces the application needs from the outside world.
+ * Each belongs to its consumer; adapters implement them, tests fake them.
+ */
+import type { Alert } from '../domain/alert.ts';
+import type { Candle } from '../domain/candles.ts';
+
+/** The subset of pino the app uses; any structured logger fits. */
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  child(bindings: Record<string, unknown>): Logger;
+}
+
+// ── Feeds ────────────────────────────────────────────────────────────────────
+
+export interface FeedRequest {
+  url: string;
+  /** Validators from the previous successful fetch, for a conditional GET. */
+  etag?: string;
+  lastModified?: string;
+  timeoutMs: number;
+  /** The body is cut off (and the fetch fails) past this many bytes, after decompression. */
+  maxBytes: number;
+}
+
+export type FetchResult =
+  | { status: 'not-modified'; finalUrl: string }
+  | {
+      status: 'ok';
+      finalUrl: string;
+      etag?: string;
+      lastModified?: string;
+      contentType?: string;
+      /** Decoded text (charset from header, BOM or XML prolog). */
+      body: string;
+    };
+
+export type FeedErrorKind = 'network' | 'timeout' | 'http' | 'gone' | 'too-large' | 'not-a-feed' | 'parse';
+
+/** A feed could not be fetched or read. `retryable` false means backing off will not help. */
+export class FeedError extends Error {
+  override readonly name = 'FeedError';
+  constructor(
+    readonly kind: FeedErrorKind,
+    message: string,
+    readonly details: { url?: string; status?: number; retryable: boolean; cause?: unknown },
+  ) {
+    super(message, { cause: details.cause });
+  }
+  get retryable(): boolean {
+    return this.details.retryable;
+  }
+}
+
+export interface FeedFetcher {
+  fetch(request: FeedRequest): Promise<FetchResult>;
+}
+
+/** An item as the feed gave it, before normalization. All text untrusted. */
+export interface RawItem {
+  guid?: string;
+  link?: string;
+  title?: string;
+  /** Full content HTML when present, else the description/summary HTML. */
+  html?: string;
+  /** ISO or RFC 822 date string as found. */
+  published?: string;
+  author?: string;
+  categories: string[];
+  language?: string;
+}
+
+export interface ParsedFeed {
+  format: 'rss' | 'atom' | 'rdf' | 'json';
+  title?: string;
+  link?: string;
+  language?: string;
+  items: RawItem[];
+}
+
+export interface FeedParser {
+  /** Throws {@link FeedError} of kind 'parse' or 'not-a-feed' with a reason a person can act on. */
+  parse(text: string): Promise<ParsedFeed>;
+}
+
+// ── Market ───────────────────────────────────────────────────────────────────
+
+export type ExchangeAction = 'retry' | 'back-off' | 'skip-symbol' | 'give-up';
+
+/** An exchange call failed; `action` says what the caller should do about it. */
+export class ExchangeError extends Error {
+  override readonly name = 'ExchangeError';
+  constructor(
+    readonly action: ExchangeAction,
+    message: string,
+    readonly details: { venue: string; symbol?: string; cause?: unknown },
+  ) {
+    super(message, { cause: details.cause });
+  }
+}
+
+export interface PriceSource {
+  /** ccxt exchange id, e.g. "binance". */
+  readonly venue: string;
+  /** Whether the venue lists the pair (markets are loaded once and cached). */
+  hasMarket(pair: string): Promise<boolean>;
+  /** Closed and in-progress candles from `sinceMs`, oldest first. */
+  candles(pair: string, timeframe: string, sinceMs: number, limit?: number): Promise<Candle[]>;
+  close?(): Promise<void>;
+}
+
+// ── Delivery ─────────────────────────────────────────────────────────────────
+
+export type DeliveryAction = 'retry' | 'wait' | 'disable';
+
+/** A chat API refused or failed a send; `action` tells the delivery worker what to do. */
+export class DeliveryError extends Error {
+  override readonly name = 'DeliveryError';
+  constructor(
+    readonly action: DeliveryAction,
+    message: string,
+    readonly details: { destination: string; status?: number; retryAfterMs?: number; cause?: unknown },
+  ) {
+    super(message, { cause: details.cause });
+  }
+}
+
+export interface AlertSink {
+  /** Destination id from config, e.g. "discord-main". */
+  readonly id: string;
+  /**
+   * Deliver one alert. `deliveryId` is stable across retries so platforms
+   * that support idempotency (Discord nonce) can drop duplicates.
+   * Throws {@link DeliveryError}.
+   */
+  send(alert: Alert, deliveryId: string): Promise<void>;
+  close?(): Promise<void>;
+}

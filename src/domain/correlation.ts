@@ -1,0 +1,119 @@
+/**
+ * Catalyst attribution: which recent posts plausibly explain a move. Every
+ * candidate carries the reasons for its score; when none clears the floor the
+ * answer is "no catalyst found", never a guess.
+ */
+import type { Move } from './moves.ts';
+import { HOUR_MS, formatDuration } from './time.ts';
+
+/** A post with what analysis found in it, as correlation needs it. */
+export interface AnalyzedPost {
+  id: string;
+  url: string;
+  title: string;
+  source: string;
+  sourceWeight: number;
+  publishedAt: number;
+  storyId: string;
+  /** Languages the story has appeared in so far (including this post's). */
+  storyLanguages: string[];
+  /** Distinct sources carrying the story. */
+  storySources: number;
+  themes: { id: string; name: string; score: number }[];
+  tokens: { symbol: string; score: number }[];
+  sentiment: { score: number; label: string };
+}
+
+export interface CorrelationRules {
+  lookbackHours: number;
+  /** Posts published this long after the move started still count, discounted (news lags prices sometimes). */
+  graceAfterStartHours: number;
+  /** Half-life of time proximity, in hours. */
+  halfLifeHours: number;
+  minScore: number;
+  maxCatalysts: number;
+}
+
+export interface Catalyst {
+  postId: string;
+  storyId: string;
+  url: string;
+  title: string;
+  source: string;
+  publishedAt: number;
+  themes: string[];
+  score: number;
+  reasons: string[];
+}
+
+/** Which themes move which tokens (from the taxonomy). */
+export type ThemeLinks = ReadonlyMap<string, readonly string[]>;
+
+const EXPLICIT_WEIGHT = 1;
+const THEME_WEIGHT = 0.6;
+const AFTER_START_DISCOUNT = 0.5;
+
+/** Rank the posts that may have caused `move`. Pure. */
+export function findCatalysts(
+  move: Move,
+  posts: readonly AnalyzedPost[],
+  themeLinks: ThemeLinks,
+  rules: CorrelationRules,
+): Catalyst[] {
+  const from = move.startedAt - rules.lookbackHours * HOUR_MS;
+  const until = move.startedAt + rules.graceAfterStartHours * HOUR_MS;
+  const bestPerStory = new Map<string, Catalyst>();
+
+  for (const post of posts) {
+    if (post.publishedAt < from || post.publishedAt > until || post.publishedAt > move.endedAt) continue;
+    const reasons: string[] = [];
+    const explicit = post.tokens.find((t) => t.symbol === move.symbol);
+    const linkedThemes = post.themes.filter((t) => themeLinks.get(t.id)?.includes(move.symbol));
+    if (!explicit && linkedThemes.length === 0) continue;
+
+    let relevance: number;
+    if (explicit) {
+      relevance = EXPLICIT_WEIGHT;
+      reasons.push(`mentions ${move.symbol}`);
+    } else {
+      relevance = THEME_WEIGHT;
+      reasons.push(`theme linked to ${move.symbol}: ${linkedThemes.map((t) => t.name).join(', ')}`);
+    }
+    const themeStrength = Math.min(1, 0.4 + 0.2 * Math.max(0, ...post.themes.map((t) => t.score)));
+
+    const lead = move.startedAt - post.publishedAt;
+    let proximity = Math.pow(0.5, Math.max(0, lead) / (rules.halfLifeHours * HOUR_MS));
+    if (lead >= 0) reasons.push(`${formatDuration(lead)} before the move`);
+    else {
+      proximity *= AFTER_START_DISCOUNT;
+      reasons.push(`${formatDuration(-lead)} after the move began`);
+    }
+
+    const storyBoost = 1 + 0.15 * Math.min(4, Math.max(post.storyLanguages.length, post.storySources) - 1);
+    if (post.storyLanguages.length > 1) reasons.push(`story in ${post.storyLanguages.length} languages`);
+    else if (post.storySources > 1) reasons.push(`story from ${post.storySources} sources`);
+    if (post.sourceWeight !== 1) reasons.push(`source weight ${post.sourceWeight}`);
+
+    const score = Math.round(relevance * themeStrength * proximity * post.sourceWeight * storyBoost * 100) / 100;
+    if (score < rules.minScore) continue;
+    const candidate: Catalyst = {
+      postId: post.id,
+      storyId: post.storyId,
+      url: post.url,
+      title: post.title,
+      source: post.source,
+      publishedAt: post.publishedAt,
+      themes: post.themes.map((t) => t.name),
+      score,
+      reasons,
+    };
+    // Translations and copies are one story: keep its earliest strong member.
+    const prev = bestPerStory.get(post.storyId);
+    if (!prev || score > prev.score || (score === prev.score && post.publishedAt < prev.publishedAt)) {
+      bestPerStory.set(post.storyId, candidate);
+    }
+  }
+  return [...bestPerStory.values()]
+    .sort((a, b) => b.score - a.score || a.publishedAt - b.publishedAt)
+    .slice(0, rules.maxCatalysts);
+}
