@@ -11,7 +11,7 @@ import { MINUTE_MS } from './time.ts';
 export type SkipReason = 'cooldown' | 'below-threshold' | 'duplicate-story' | 'muted' | 'too-old';
 
 export type Decision =
-  | { send: true; severity: Severity; reason: string }
+  | { send: true; severity: Severity; reason: string; escalation: boolean }
   | { send: false; reason: SkipReason; detail: string };
 
 export interface MovePolicy {
@@ -59,9 +59,9 @@ export function decideMove(move: Move, threshold: number, last: PriorMoveAlert |
     if (!escalated) {
       return { send: false, reason: 'cooldown', detail: `${move.symbol} alerted ${Math.round((now - last.at) / MINUTE_MS)} min ago` };
     }
-    return { send: true, severity: moveSeverity(move, threshold), reason: `escalation: ${move.reasons.join(', ')}` };
+    return { send: true, severity: moveSeverity(move, threshold), reason: `escalation: ${move.reasons.join(', ')}`, escalation: true };
   }
-  return { send: true, severity: moveSeverity(move, threshold), reason: move.reasons.join(', ') };
+  return { send: true, severity: moveSeverity(move, threshold), reason: move.reasons.join(', '), escalation: false };
 }
 
 /** Decide on a newly seen post; `storyAlerted` says whether its story was already announced. Pure. */
@@ -82,5 +82,5 @@ export function decideStory(post: AnalyzedPost, storyAlerted: boolean, policy: S
   }
   const severity: Severity = top >= 2 * policy.minThemeScore && post.tokens.length > 0 ? 'high' : strongTheme ? 'medium' : 'low';
   const reason = strongTheme ? `theme score ${top} ≥ ${policy.minThemeScore}` : `mentions ${post.tokens.map((t) => t.symbol).join(', ')} with a theme`;
-  return { send: true, severity, reason };
+  return { send: true, severity, reason, escalation: false };
 }

@@ -1,0 +1,301 @@
+/**
+ * The SQLite adapter: the only module that speaks SQL. WAL mode, prepared
+ * statements, synchronous transactions (never await inside one).
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Alert } from '../../domain/alert.ts';
+import type { PriorMoveAlert } from '../../domain/alert-policy.ts';
+import type { Candle } from '../../domain/candles.ts';
+import type { AnalyzedPost } from '../../domain/correlation.ts';
+import type { Post } from '../../domain/post.ts';
+import type { StoryCandidate } from '../../domain/stories.ts';
+import type { Delivery, DeliveryCounts, FeedState, PostAnalysis, Store, StoryInfo } from '../../app/store.ts';
+import { MIGRATIONS } from './migrations.ts';
+
+type Row = Record<string, unknown>;
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(`Database schema version ${current} is newer than this build knows (${MIGRATIONS.length}): upgrade Narrative Radar`);
+  }
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+/** Open (creating if needed) the database at `file`; ":memory:" for tests. */
+export function openSqliteStore(file: string): Store {
+  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return createSqliteStore(db);
+}
+
+const json = (v: unknown) => JSON.stringify(v);
+const parseJson = <T>(v: unknown): T => JSON.parse(String(v)) as T;
+const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
+
+export function createSqliteStore(db: Database.Database): Store {
+  const q = {
+    feedState: db.prepare('SELECT * FROM feed_state WHERE feed_id = ?'),
+    saveFeedState: db.prepare(`
+      INSERT INTO feed_state (feed_id, etag, last_modified, last_success_at, last_attempt_at, failures, next_poll_at,
+                              disabled_at, disabled_reason, last_error, items_seen)
+      VALUES (@feedId, @etag, @lastModified, @lastSuccessAt, @lastAttemptAt, @failures, @nextPollAt,
+              @disabledAt, @disabledReason, @lastError, @itemsSeen)
+      ON CONFLICT (feed_id) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
+        last_success_at = excluded.last_success_at, last_attempt_at = excluded.last_attempt_at,
+        failures = excluded.failures, next_poll_at = excluded.next_poll_at, disabled_at = excluded.disabled_at,
+        disabled_reason = excluded.disabled_reason, last_error = excluded.last_error, items_seen = excluded.items_seen`),
+    postSeen: db.prepare(`
+      SELECT 1 FROM posts WHERE id = @id OR url = @url
+        OR (feed_id = @feedId AND guid IS NOT NULL AND guid = @guid)
+        OR (feed_id = @feedId AND title_hash = @titleHash)
+      LIMIT 1`),
+    insertPost: db.prepare(`
+      INSERT INTO posts (id, feed_id, source, url, guid, title_hash, title, text, published_at, fetched_at, author,
+                         categories, lang, source_weight)
+      VALUES (@id, @feedId, @source, @url, @guid, @titleHash, @title, @text, @publishedAt, @fetchedAt, @author,
+              @categories, @lang, @sourceWeight)`),
+    recentStories: db.prepare('SELECT id, features, last_at FROM stories WHERE last_at >= ?'),
+    story: db.prepare('SELECT * FROM stories WHERE id = ?'),
+    insertStory: db.prepare(`
+      INSERT INTO stories (id, title, url, first_at, last_at, features, languages, sources, post_count)
+      VALUES (@id, @title, @url, @firstAt, @lastAt, @features, @languages, @sources, 1)`),
+    updateStory: db.prepare(`
+      UPDATE stories SET last_at = MAX(last_at, @lastAt), first_at = MIN(first_at, @firstAt), features = @features,
+        languages = @languages, sources = @sources, post_count = post_count + 1 WHERE id = @id`),
+    saveAnalysis: db.prepare('UPDATE posts SET analysis = ?, story_id = ?, lang = COALESCE(?, lang) WHERE id = ?'),
+    analyzedSince: db.prepare(`
+      SELECT p.id, p.url, p.title, p.source, p.source_weight, p.published_at, p.story_id, p.analysis,
+             s.languages, s.sources
+      FROM posts p JOIN stories s ON s.id = p.story_id
+      WHERE p.published_at >= ? AND p.analysis IS NOT NULL
+      ORDER BY p.published_at`),
+    upsertCandle: db.prepare(`
+      INSERT INTO candles (symbol, timeframe, time, open, high, low, close, volume, venue)
+      VALUES (@symbol, @timeframe, @time, @open, @high, @low, @close, @volume, @venue)
+      ON CONFLICT (symbol, timeframe, time) DO UPDATE SET open = excluded.open, high = excluded.high,
+        low = excluded.low, close = excluded.close, volume = excluded.volume, venue = excluded.venue`),
+    candles: db.prepare('SELECT time, open, high, low, close, volume FROM candles WHERE symbol = ? AND timeframe = ? AND time >= ? ORDER BY time'),
+    lastCandle: db.prepare('SELECT MAX(time) AS t FROM candles WHERE symbol = ? AND timeframe = ?'),
+    pruneCandles: db.prepare('DELETE FROM candles WHERE time < ?'),
+    insertAlert: db.prepare(`
+      INSERT INTO alerts (key, kind, symbol, direction, story_id, severity, created_at, payload)
+      VALUES (@key, @kind, @symbol, @direction, @storyId, @severity, @createdAt, @payload)
+      ON CONFLICT (key) DO NOTHING`),
+    insertDelivery: db.prepare(`INSERT INTO deliveries (alert_id, destination, status, next_attempt_at) VALUES (?, ?, 'pending', ?)`),
+    due: db.prepare(`
+      SELECT d.id, d.alert_id, d.destination, d.attempts, a.payload
+      FROM deliveries d JOIN alerts a ON a.id = d.alert_id
+      WHERE d.status = 'pending' AND d.next_attempt_at <= ?
+      ORDER BY d.next_attempt_at, d.id LIMIT ?`),
+    delivered: db.prepare(`UPDATE deliveries SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?`),
+    failed: db.prepare(`UPDATE deliveries SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?`),
+    postpone: db.prepare(`UPDATE deliveries SET next_attempt_at = MAX(next_attempt_at, ?) WHERE destination = ? AND status = 'pending'`),
+    counts: db.prepare(`SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status`),
+    lastMove: db.prepare(`SELECT created_at, payload FROM alerts WHERE kind = 'move' AND symbol = ? AND direction = ? ORDER BY created_at DESC LIMIT 1`),
+    storyAlerted: db.prepare(`SELECT 1 FROM alerts WHERE kind = 'story' AND story_id = ? LIMIT 1`),
+  };
+
+  const insertPosts = db.transaction((posts: readonly Post[]) => {
+    const fresh: Post[] = [];
+    for (const p of posts) {
+      const keys = { id: p.id, url: p.url, feedId: p.feedId, guid: p.guid ?? null, titleHash: p.titleHash };
+      if (q.postSeen.get(keys)) continue;
+      q.insertPost.run({
+        ...keys,
+        source: p.source,
+        title: p.title,
+        text: p.text,
+        publishedAt: p.publishedAt,
+        fetchedAt: p.fetchedAt,
+        author: p.author ?? null,
+        categories: json(p.categories),
+        lang: p.lang ?? null,
+        sourceWeight: p.sourceWeight,
+      });
+      fresh.push(p);
+    }
+    return fresh;
+  });
+
+  const saveAnalysis = db.transaction((post: Post, analysis: PostAnalysis, storyId: string, features: readonly string[]): StoryInfo => {
+    const existing = q.story.get(storyId) as Row | undefined;
+    const lang = analysis.language;
+    if (!existing) {
+      q.insertStory.run({
+        id: storyId,
+        title: post.title,
+        url: post.url,
+        firstAt: post.publishedAt,
+        lastAt: post.publishedAt,
+        features: json(features),
+        languages: json([lang]),
+        sources: json([post.feedId]),
+      });
+    } else {
+      const languages = parseJson<string[]>(existing.languages);
+      const sources = parseJson<string[]>(existing.sources);
+      const merged = new Set([...parseJson<string[]>(existing.features), ...features]);
+      if (!languages.includes(lang)) languages.push(lang);
+      if (!sources.includes(post.feedId)) sources.push(post.feedId);
+      q.updateStory.run({
+        id: storyId,
+        lastAt: post.publishedAt,
+        firstAt: post.publishedAt,
+        features: json([...merged].slice(0, 200)),
+        languages: json(languages),
+        sources: json(sources),
+      });
+    }
+    q.saveAnalysis.run(json(analysis), storyId, analysis.language, post.id);
+    const row = q.story.get(storyId) as Row;
+    return {
+      id: storyId,
+      title: String(row.title),
+      url: String(row.url),
+      firstAt: Number(row.first_at),
+      languages: parseJson(row.languages),
+      sources: parseJson(row.sources),
+      postCount: Number(row.post_count),
+    };
+  });
+
+  const saveCandles = db.transaction((symbol: string, venue: string, timeframe: string, candles: readonly Candle[]) => {
+    for (const c of candles) q.upsertCandle.run({ symbol, timeframe, venue, ...c });
+  });
+
+  const enqueue = db.transaction((alert: Alert, destinations: readonly string[]): boolean => {
+    const result = q.insertAlert.run({
+      key: alert.key,
+      kind: alert.kind,
+      symbol: alert.kind === 'move' ? alert.move.symbol : null,
+      direction: alert.kind === 'move' ? alert.move.direction : null,
+      storyId: alert.kind === 'story' ? alert.story.id : null,
+      severity: alert.severity,
+      createdAt: alert.createdAt,
+      payload: json(alert),
+    });
+    if (result.changes === 0) return false;
+    for (const d of destinations) q.insertDelivery.run(result.lastInsertRowid, d, alert.createdAt);
+    return true;
+  });
+
+  return {
+    getFeedState(feedId) {
+      const r = q.feedState.get(feedId) as Row | undefined;
+      if (!r) return undefined;
+      return {
+        feedId,
+        etag: opt(r.etag as string | null),
+        lastModified: opt(r.last_modified as string | null),
+        lastSuccessAt: opt(r.last_success_at as number | null),
+        lastAttemptAt: opt(r.last_attempt_at as number | null),
+        failures: Number(r.failures),
+        nextPollAt: Number(r.next_poll_at),
+        disabledAt: opt(r.disabled_at as number | null),
+        disabledReason: opt(r.disabled_reason as string | null),
+        lastError: opt(r.last_error as string | null),
+        itemsSeen: Number(r.items_seen),
+      };
+    },
+    saveFeedState(s: FeedState) {
+      q.saveFeedState.run({
+        feedId: s.feedId,
+        etag: s.etag ?? null,
+        lastModified: s.lastModified ?? null,
+        lastSuccessAt: s.lastSuccessAt ?? null,
+        lastAttemptAt: s.lastAttemptAt ?? null,
+        failures: s.failures,
+        nextPollAt: s.nextPollAt,
+        disabledAt: s.disabledAt ?? null,
+        disabledReason: s.disabledReason ?? null,
+        lastError: s.lastError ?? null,
+        itemsSeen: s.itemsSeen,
+      });
+    },
+    insertNewPosts: (posts) => insertPosts(posts),
+    recentStories(sinceMs): StoryCandidate[] {
+      return (q.recentStories.all(sinceMs) as Row[]).map((r) => ({
+        id: String(r.id),
+        features: parseJson<string[]>(r.features),
+        lastAt: Number(r.last_at),
+      }));
+    },
+    saveAnalysis: (post, analysis, storyId, features) => saveAnalysis(post, analysis, storyId, features),
+    analyzedPostsSince(sinceMs): AnalyzedPost[] {
+      return (q.analyzedSince.all(sinceMs) as Row[]).map((r) => {
+        const a = parseJson<PostAnalysis>(r.analysis);
+        return {
+          id: String(r.id),
+          url: String(r.url),
+          title: String(r.title),
+          source: String(r.source),
+          sourceWeight: Number(r.source_weight),
+          publishedAt: Number(r.published_at),
+          storyId: String(r.story_id),
+          storyLanguages: parseJson<string[]>(r.languages),
+          storySources: parseJson<string[]>(r.sources).length,
+          themes: a.themes.map((t) => ({ id: t.id, name: t.name, score: t.score })),
+          tokens: a.tokens.map((t) => ({ symbol: t.symbol, score: t.score })),
+          sentiment: { score: a.sentiment.score, label: a.sentiment.label },
+        };
+      });
+    },
+    saveCandles: (symbol, venue, timeframe, candles) => saveCandles(symbol, venue, timeframe, candles),
+    candles(symbol, timeframe, sinceMs) {
+      return q.candles.all(symbol, timeframe, sinceMs) as Candle[];
+    },
+    lastCandleTime(symbol, timeframe) {
+      const r = q.lastCandle.get(symbol, timeframe) as { t: number | null };
+      return opt(r.t);
+    },
+    pruneCandles: (olderThanMs) => q.pruneCandles.run(olderThanMs).changes,
+    enqueueAlert: (alert, destinations) => enqueue(alert, destinations),
+    dueDeliveries(nowMs, limit): Delivery[] {
+      return (q.due.all(nowMs, limit) as Row[]).map((r) => ({
+        id: Number(r.id),
+        alertId: Number(r.alert_id),
+        destination: String(r.destination),
+        attempts: Number(r.attempts),
+        alert: parseJson<Alert>(r.payload),
+      }));
+    },
+    markDelivered(id, nowMs) {
+      q.delivered.run(nowMs, id);
+    },
+    markDeliveryFailed(id, error, nextAttemptAt, dead) {
+      q.failed.run(dead ? 'dead' : 'pending', error.slice(0, 1000), nextAttemptAt, id);
+    },
+    postponeDestination(destination, untilMs) {
+      q.postpone.run(untilMs, destination);
+    },
+    deliveryCounts(): DeliveryCounts {
+      const counts: DeliveryCounts = { pending: 0, sent: 0, dead: 0 };
+      for (const r of q.counts.all() as { status: keyof DeliveryCounts; n: number }[]) counts[r.status] = r.n;
+      return counts;
+    },
+    lastMoveAlert(symbol, direction): PriorMoveAlert | undefined {
+      const r = q.lastMove.get(symbol, direction) as { created_at: number; payload: string } | undefined;
+      if (!r) return undefined;
+      const alert = parseJson<Alert>(r.payload);
+      if (alert.kind !== 'move') return undefined;
+      return { at: r.created_at, windowMinutes: alert.move.windowMinutes, return: alert.move.return };
+    },
+    storyAlerted: (storyId) => q.storyAlerted.get(storyId) !== undefined,
+    close() {
+      if (db.open) db.close();
+    },
+  };
+}

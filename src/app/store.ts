@@ -1,0 +1,92 @@
+/**
+ * The persistence port: everything the pipeline keeps between cycles and
+ * across restarts. One SQLite adapter implements it.
+ */
+import type { Alert } from '../domain/alert.ts';
+import type { PriorMoveAlert } from '../domain/alert-policy.ts';
+import type { Candle } from '../domain/candles.ts';
+import type { AnalyzedPost } from '../domain/correlation.ts';
+import type { Post } from '../domain/post.ts';
+import type { Sentiment } from '../domain/sentiment.ts';
+import type { StoryCandidate } from '../domain/stories.ts';
+import type { ThemeTag, TokenTag } from '../domain/tagging.ts';
+
+export interface FeedState {
+  feedId: string;
+  etag?: string;
+  lastModified?: string;
+  lastSuccessAt?: number;
+  lastAttemptAt?: number;
+  /** Consecutive failures; 0 after a success. */
+  failures: number;
+  nextPollAt: number;
+  disabledAt?: number;
+  disabledReason?: string;
+  lastError?: string;
+  itemsSeen: number;
+}
+
+export interface PostAnalysis {
+  language: string;
+  themes: ThemeTag[];
+  tokens: TokenTag[];
+  sentiment: Sentiment;
+}
+
+export interface StoryInfo {
+  id: string;
+  title: string;
+  url: string;
+  firstAt: number;
+  languages: string[];
+  sources: string[];
+  postCount: number;
+}
+
+export interface Delivery {
+  id: number;
+  alertId: number;
+  destination: string;
+  attempts: number;
+  alert: Alert;
+}
+
+export interface DeliveryCounts {
+  pending: number;
+  sent: number;
+  dead: number;
+}
+
+export interface Store {
+  getFeedState(feedId: string): FeedState | undefined;
+  saveFeedState(state: FeedState): void;
+
+  /** Insert posts not seen before (by id, canonical URL, or guid/title within the feed); return those. */
+  insertNewPosts(posts: readonly Post[]): Post[];
+  recentStories(sinceMs: number): StoryCandidate[];
+  /** Record a post's analysis and its story membership (creating the story when `storyId` is new). */
+  saveAnalysis(post: Post, analysis: PostAnalysis, storyId: string, features: readonly string[]): StoryInfo;
+  /** Analyzed posts published at or after `sinceMs`, with their story context. */
+  analyzedPostsSince(sinceMs: number): AnalyzedPost[];
+
+  saveCandles(symbol: string, venue: string, timeframe: string, candles: readonly Candle[]): void;
+  candles(symbol: string, timeframe: string, sinceMs: number): Candle[];
+  lastCandleTime(symbol: string, timeframe: string): number | undefined;
+  pruneCandles(olderThanMs: number): number;
+
+  /**
+   * Write an alert and one pending delivery per destination, atomically.
+   * Returns false (and writes nothing) when an alert with the same key exists.
+   */
+  enqueueAlert(alert: Alert, destinations: readonly string[]): boolean;
+  dueDeliveries(nowMs: number, limit: number): Delivery[];
+  markDelivered(deliveryId: number, nowMs: number): void;
+  markDeliveryFailed(deliveryId: number, error: string, nextAttemptAt: number, dead: boolean): void;
+  /** Push every pending delivery of a destination to `untilMs` (rate limit or outage). */
+  postponeDestination(destination: string, untilMs: number): void;
+  deliveryCounts(): DeliveryCounts;
+  lastMoveAlert(symbol: string, direction: 'up' | 'down'): PriorMoveAlert | undefined;
+  storyAlerted(storyId: string): boolean;
+
+  close(): void;
+}
