@@ -68,9 +68,10 @@ async function deliverToDestination(rt: Runtime, sink: AlertSink | undefined, de
       }
       if (error.action === 'disable') {
         log.error({ error: error.message, status: error.details.status }, 'destination refused delivery; pausing it and keeping its alerts');
+        // Queue the notice first so the pause below also covers its copy for this destination.
+        notifyAdmins(rt, destination, error.message, now);
         rt.store.markDeliveryFailed(delivery.id, error.message, now + DISABLE_PAUSE_MS, false);
         rt.store.postponeDestination(destination, now + DISABLE_PAUSE_MS);
-        notifyAdmins(rt, destination, error.message, now);
         return;
       }
       const dead = attempts >= maxAttempts;

@@ -186,7 +186,7 @@ export function toTaxonomy(themes: ThemesFile, tokens: TokensFile): Taxonomy {
     })),
     tokens: tokens.tokens
       .filter((t) => !t.benchmark)
-      .map((t) => ({ symbol: t.symbol, name: t.name, names: [t.name, ...t.names], tickers: t.tickers, ambiguous: t.ambiguous })),
+      .map((t) => ({ symbol: t.symbol, name: t.name, names: t.matchName ? [t.name, ...t.names] : t.names, tickers: t.tickers, ambiguous: t.ambiguous })),
   };
 }
 

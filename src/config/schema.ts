@@ -85,6 +85,8 @@ export const tokenSchema = z
     /** Former or alternative tickers (RNDR for RENDER). */
     tickers: z.array(symbol).default([]),
     ambiguous: z.boolean().default(false),
+    /** Match `name` in posts; off for names that are ordinary phrases ("The Graph"). */
+    matchName: z.boolean().default(true),
     /** Exchanges in order of preference; a string means "<SYMBOL>/<quote>" there. */
     venues: z.array(venue).default(['binance']),
     /** Benchmarks (BTC, ETH) are priced but not alerted on. */
@@ -201,7 +203,6 @@ export const alertsFileSchema = z
       .object({
         feeds: cron.default('*/5 * * * *'),
         prices: cron.default('*/5 * * * *'),
-        moves: cron.default('1-59/5 * * * *'),
         deliver: cron.default('*/30 * * * * *'),
       })
       .strict()

@@ -1,0 +1,188 @@
+/**
+ * Composition root: the only place that reads the environment and builds
+ * adapters. Everything below receives plain objects.
+ */
+import { deliverDue } from './app/deliver.ts';
+import { detectAndAlertMoves } from './app/detect-moves.ts';
+import { pollFeeds } from './app/poll-feeds.ts';
+import { createPricePollState, pollPrices, type PriceSourceProvider } from './app/poll-prices.ts';
+import type { AlertSink, Logger, PriceSource } from './app/ports.ts';
+import { createRuntime, type Runtime } from './app/runtime.ts';
+import { startScheduler, type Scheduler } from './app/scheduler.ts';
+import { singleFlight } from './app/concurrency.ts';
+import { createConsoleSink } from './adapters/console/console-sink.ts';
+import { createDiscordSink, createDiscordWebhookSink } from './adapters/discord/discord-sink.ts';
+import { createCcxtPriceSource } from './adapters/exchange/ccxt-price-source.ts';
+import { createFeedParser } from './adapters/feeds/feed-parser.ts';
+import { createHttpFeedFetcher } from './adapters/feeds/http-feed-fetcher.ts';
+import { createLogger } from './adapters/logging/logger.ts';
+import { openSqliteStore } from './adapters/sqlite/sqlite-store.ts';
+import { createTelegramSink } from './adapters/telegram/telegram-sink.ts';
+import { exchangeApiRoots, secretsOf, type Env } from './config/env.ts';
+import { loadConfig, type AppConfig } from './config/load-config.ts';
+import { DEFAULT_CONFIG_DIR, DEFAULT_DB_PATH } from './config/paths.ts';
+import type { DestinationRule } from './domain/routing.ts';
+import type { Clock } from './domain/time.ts';
+import { DAY_MS } from './domain/time.ts';
+
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export interface Destinations {
+  rules: DestinationRule[];
+  sinks: Map<string, AlertSink>;
+}
+
+/**
+ * Wire each configured destination to a sink. Destinations whose secret is
+ * missing are skipped with a warning; with none configured, the env
+ * shortcuts apply, and the console is the fallback.
+ */
+export function buildDestinations(config: AppConfig, env: Env, rawEnv: NodeJS.ProcessEnv, log: Logger): Destinations {
+  const rules: DestinationRule[] = [];
+  const sinks = new Map<string, AlertSink>();
+  const add = (rule: DestinationRule, sink: AlertSink) => {
+    rules.push(rule);
+    sinks.set(rule.id, sink);
+  };
+  const discordApi = env.DISCORD_API_URL;
+  const telegramApi = env.TELEGRAM_API_URL;
+
+  for (const d of config.alerts.destinations) {
+    const rule: DestinationRule = { id: d.id, kinds: d.kinds, minSeverity: d.minSeverity };
+    switch (d.type) {
+      case 'console':
+        add(rule, createConsoleSink({ id: d.id }));
+        break;
+      case 'discord':
+        if (!env.DISCORD_TOKEN) log.warn({ destination: d.id }, 'DISCORD_TOKEN is not set; Discord destination skipped');
+        else add(rule, createDiscordSink({ id: d.id, token: env.DISCORD_TOKEN, channelId: d.channelId, apiRoot: discordApi }));
+        break;
+      case 'discord-webhook': {
+        const url = rawEnv[d.urlEnv];
+        if (!url) log.warn({ destination: d.id, variable: d.urlEnv }, 'webhook URL variable is not set; destination skipped');
+        else add(rule, createDiscordWebhookSink({ id: d.id, webhookUrl: url, apiRoot: discordApi }));
+        break;
+      }
+      case 'telegram':
+        if (!env.TELEGRAM_BOT_TOKEN) log.warn({ destination: d.id }, 'TELEGRAM_BOT_TOKEN is not set; Telegram destination skipped');
+        else add(rule, createTelegramSink({ id: d.id, token: env.TELEGRAM_BOT_TOKEN, chatId: d.chatId, messageThreadId: d.messageThreadId, apiRoot: telegramApi }));
+        break;
+    }
+  }
+  if (config.alerts.destinations.length === 0) {
+    if (env.DISCORD_TOKEN && env.DISCORD_CHANNEL_ID) {
+      add({ id: 'discord', minSeverity: 'low' }, createDiscordSink({ id: 'discord', token: env.DISCORD_TOKEN, channelId: env.DISCORD_CHANNEL_ID, apiRoot: discordApi }));
+    } else if (env.DISCORD_TOKEN) log.warn({}, 'DISCORD_TOKEN is set but DISCORD_CHANNEL_ID is not; Discord alerts are off');
+    if (env.DISCORD_WEBHOOK_URL) {
+      add({ id: 'discord-webhook', minSeverity: 'low' }, createDiscordWebhookSink({ id: 'discord-webhook', webhookUrl: env.DISCORD_WEBHOOK_URL, apiRoot: discordApi }));
+    }
+    if (env.TELEGRAM_BOT_TOKEN && env.TELEGRAM_CHAT_ID) {
+      add({ id: 'telegram', minSeverity: 'low' }, createTelegramSink({ id: 'telegram', token: env.TELEGRAM_BOT_TOKEN, chatId: env.TELEGRAM_CHAT_ID, apiRoot: telegramApi }));
+    } else if (env.TELEGRAM_BOT_TOKEN) log.warn({}, 'TELEGRAM_BOT_TOKEN is set but TELEGRAM_CHAT_ID is not; Telegram alerts are off');
+  }
+  if (rules.length === 0) {
+    log.info({}, 'no chat destination configured: alerts go to the console');
+    add({ id: 'console', minSeverity: 'low' }, createConsoleSink({ id: 'console' }));
+  }
+  return { rules, sinks };
+}
+
+/** Lazily builds one ccxt price source per venue and reuses it. */
+export function ccxtPriceSources(env: Env, log: Logger): PriceSourceProvider {
+  const roots = exchangeApiRoots(env);
+  const cache = new Map<string, Promise<PriceSource>>();
+  return (venue) => {
+    let source = cache.get(venue);
+    if (!source) {
+      source = createCcxtPriceSource({ venue, apiRoot: roots.get(venue), logger: log });
+      // A failed construction (unknown venue) must not be cached forever.
+      source.catch(() => cache.delete(venue));
+      cache.set(venue, source);
+    }
+    return source;
+  };
+}
+
+export interface BotParts {
+  runtime: Runtime;
+  destinations: Destinations;
+  prices: PriceSourceProvider;
+}
+
+export interface Cycles {
+  feeds: () => Promise<void>;
+  prices: () => Promise<void>;
+  deliver: () => Promise<void>;
+}
+
+/** The cycles of the bot over a runtime, shared by `start`, the demo and the end-to-end tests. */
+export function createCycles(parts: BotParts, fetcher = createHttpFeedFetcher(), parser = createFeedParser()): Cycles {
+  const { runtime: rt } = parts;
+  const priceState = createPricePollState();
+  const deliver = singleFlight(async () => {
+    const r = await deliverDue(rt, { sinks: parts.destinations.sinks });
+    if (r.sent + r.failed > 0) rt.log.debug({ ...r }, 'delivery run');
+  });
+  rt.onAlertsQueued = () => void deliver();
+  return {
+    feeds: async () => {
+      const r = await pollFeeds(rt, { fetcher, parser });
+      if (r.polled > 0) rt.log.info({ polled: r.polled, newPosts: r.newPosts, failed: r.failed, alerts: r.alertsQueued }, 'feed cycle');
+    },
+    prices: async () => {
+      const r = await pollPrices(rt, { sources: parts.prices }, priceState);
+      const m = detectAndAlertMoves(rt);
+      rt.store.pruneCandles(rt.clock.now() - rt.config.alerts.market.retentionDays * DAY_MS);
+      rt.log.info({ candles: r.candlesStored, failed: r.failed, moves: m.moves.length, alerts: m.alertsQueued }, 'price cycle');
+    },
+    deliver,
+  };
+}
+
+export interface RunningBot {
+  runtime: Runtime;
+  scheduler: Scheduler;
+  stop(): Promise<void>;
+}
+
+/** Start the daemon: load config, open the DB, wire adapters, schedule the cycles. */
+export async function startBot(env: Env, rawEnv: NodeJS.ProcessEnv): Promise<RunningBot> {
+  const log = createLogger({ level: env.LOG_LEVEL, secrets: secretsOf(env) });
+  const configDir = env.CONFIG_DIR ?? DEFAULT_CONFIG_DIR;
+  const config = await loadConfig(configDir);
+  const dbPath = env.DB_PATH ?? DEFAULT_DB_PATH;
+  const store = openSqliteStore(dbPath);
+  const destinations = buildDestinations(config, env, rawEnv, log);
+  const runtime = createRuntime({ config, store, clock: systemClock, log, destinations: destinations.rules });
+  const cycles = createCycles({ runtime, destinations, prices: ccxtPriceSources(env, log) });
+  log.info(
+    { configDir, dbPath, feeds: config.feeds.feeds.filter((f) => f.enabled).length, tokens: config.tokens.tokens.length, destinations: destinations.rules.map((r) => r.id) },
+    'Narrative Radar starting',
+  );
+  const s = config.alerts.schedule;
+  const scheduler = startScheduler(
+    [
+      { name: 'feeds', cron: s.feeds, run: cycles.feeds },
+      { name: 'prices', cron: s.prices, run: cycles.prices },
+      { name: 'deliver', cron: s.deliver, run: cycles.deliver },
+    ],
+    log,
+  );
+  // Do not wait for the first tick: deliver what a previous run left, then poll.
+  void scheduler.runNow('deliver');
+  void scheduler.runNow('feeds');
+  void scheduler.runNow('prices');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      log.info({}, 'stopping: finishing in-flight work');
+      await scheduler.stop();
+      for (const sink of destinations.sinks.values()) await sink.close?.();
+      store.close();
+      log.info({}, 'stopped cleanly');
+      log.flush();
+    })());
+  return { runtime, scheduler, stop };
+}
