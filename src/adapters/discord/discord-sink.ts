@@ -1,0 +1,294 @@
+/**
+ * Discord AlertSinks: a bot posting to a channel, or a channel webhook. Both
+ * render the same embed and translate every failure into the action it calls
+ * for (see {@link classifyDiscordError}); they differ only in how the body is posted.
+ */
+import { createHash } from 'node:crypto';
+import { DiscordAPIError, HTTPError, RateLimitError, REST, Routes, WebhookClient, type RESTOptions } from 'discord.js';
+import { DeliveryError, type AlertSink, type DeliveryAction, type Logger } from '../../app/ports.ts';
+import { viewAlert } from '../../domain/alert.ts';
+import { redactError, redactSecrets } from '../chat/sanitize.ts';
+import { renderDiscordFallback, renderDiscordMessage, type DiscordMessage } from './render-discord.ts';
+
+export const DISCORD_API_ROOT = 'https://discord.com/api';
+
+/**
+ * REST settings for a send-only sink. @discordjs/rest would otherwise sleep
+ * through 429s without limit and retry 5xx/timeouts at once without backoff;
+ * the delivery worker owns waiting and retrying (backoff, jitter, attempt cap),
+ * so each send is exactly one HTTP attempt that reports what happened.
+ */
+export const DISCORD_REST_OPTIONS = {
+  /** Throw RateLimitError instead of waiting, for a 429 and for an exhausted bucket alike. */
+  rejectOnRateLimit: () => true,
+  /** Attempts after the first, for 5xx and timeouts. */
+  retries: 0,
+  /** ms per attempt. */
+  timeout: 10_000,
+  /** ms added to rate-limit waits; the worker adds its own jitter. */
+  offset: 0,
+} as const satisfies Partial<RESTOptions>;
+
+/** Used when a 429 carries no Retry-After or reset header (Discord always sends one; proxies may not). */
+const FALLBACK_RETRY_AFTER_MS = 5_000;
+
+/** Discord error codes that mean "this destination cannot take messages", with what an admin should do. */
+const DESTINATION_CODES = new Map<number, string>([
+  [10003, 'the channel was deleted or the id is wrong'],
+  [10015, 'the webhook was deleted; create a new one and update the URL'],
+  [50001, 'the bot cannot see the channel; add it to the server and allow View Channel'],
+  [50007, 'the recipient does not accept messages from the bot'],
+  [50008, 'the channel is not a text channel'],
+  [50013, 'the bot lacks permissions; allow Send Messages and Embed Links in the channel'],
+  [50024, 'the channel type does not allow this'],
+  [50027, 'the webhook token is invalid; the webhook was probably regenerated'],
+  [50083, 'the thread is archived'],
+  [160005, 'the thread is locked'],
+]);
+
+export interface DiscordSinkOptions {
+  /** Destination id from config, e.g. "discord-main". */
+  id: string;
+  /** Bot token; used to authorise a REST we create and redacted from every error. */
+  token: string;
+  channelId: string;
+  /** Base URL without version, default {@link DISCORD_API_ROOT}; tests point it at a loopback fake. */
+  apiRoot?: string;
+  /** A REST instance to share (already holding the token); configure it like {@link DISCORD_REST_OPTIONS}. */
+  rest?: REST;
+  /** Per-request timeout, ms; default {@link DISCORD_REST_OPTIONS}.timeout. Ignored with an injected `rest`. */
+  timeoutMs?: number;
+  /** Told when an alert had to be sent in the plain fallback form (a renderer bug worth fixing). */
+  logger?: Pick<Logger, 'warn'>;
+}
+
+/**
+ * An AlertSink posting embeds to a channel as a bot (`POST /channels/{id}/messages`).
+ * Sends carry a nonce derived from the delivery id with `enforce_nonce`, so a retry
+ * after a lost response returns the first message instead of posting a duplicate.
+ */
+export function createDiscordSink(options: DiscordSinkOptions): AlertSink {
+  const timeoutMs = options.timeoutMs ?? DISCORD_REST_OPTIONS.timeout;
+  const rest =
+    options.rest ??
+    new REST({ ...DISCORD_REST_OPTIONS, timeout: timeoutMs, api: options.apiRoot ?? DISCORD_API_ROOT }).setToken(options.token);
+  const route = Routes.channelMessages(options.channelId);
+  return createDiscordDelivery({
+    id: options.id,
+    label: `Discord channel ${options.channelId}`,
+    credential: 'bot token',
+    secrets: [options.token],
+    timeoutMs,
+    logger: options.logger,
+    post: async (message, deliveryId) => {
+      await rest.post(route, { body: { ...message, nonce: discordNonce(deliveryId), enforce_nonce: true } });
+    },
+  });
+}
+
+export interface DiscordWebhookSinkOptions {
+  id: string;
+  /** `https://discord.com/api/webhooks/{id}/{token}` as Discord shows it. Contains a secret. */
+  webhookUrl: string;
+  /** Where requests go, default {@link DISCORD_API_ROOT}; the URL's host is only validated. */
+  apiRoot?: string;
+  timeoutMs?: number;
+  logger?: Pick<Logger, 'warn'>;
+}
+
+/**
+ * An AlertSink posting through a channel webhook: no bot or permissions needed.
+ * Discord's webhook API takes no nonce, so a retry after a lost response can
+ * duplicate a message; prefer the bot sink where that matters.
+ * Throws a plain Error (without the secret URL) when `webhookUrl` is not a webhook URL.
+ */
+export function createDiscordWebhookSink(options: DiscordWebhookSinkOptions): AlertSink {
+  const credentials = parseDiscordWebhookUrl(options.webhookUrl);
+  if (credentials === undefined) {
+    throw new Error(
+      `Destination "${options.id}": the Discord webhook URL is not of the form https://discord.com/api/webhooks/<id>/<token>`,
+    );
+  }
+  const timeoutMs = options.timeoutMs ?? DISCORD_REST_OPTIONS.timeout;
+  // WebhookClient({ url }) only accepts discord.com URLs; id + token + rest.api lets tests use a fake.
+  const webhook = new WebhookClient(credentials, {
+    rest: { ...DISCORD_REST_OPTIONS, timeout: timeoutMs, api: options.apiRoot ?? DISCORD_API_ROOT },
+  });
+  return createDiscordDelivery({
+    id: options.id,
+    label: `Discord webhook ${credentials.id}`,
+    credential: 'webhook token',
+    secrets: [credentials.token, options.webhookUrl],
+    timeoutMs,
+    logger: options.logger,
+    post: async (message) => {
+      await webhook.send({ content: message.content, embeds: message.embeds, allowedMentions: message.allowed_mentions });
+    },
+    close: async () => webhook.destroy(),
+  });
+}
+
+const WEBHOOK_URL =
+  /^https:\/\/(?:ptb\.|canary\.)?(?:discord|discordapp)\.com\/api(?:\/v\d{1,2})?\/webhooks\/(\d{17,20})\/([\w-]{1,200})\/?(?:\?.*)?$/i;
+
+/** The id and token of a Discord webhook URL, or undefined when it is not one. */
+export function parseDiscordWebhookUrl(url: string): { id: string; token: string } | undefined {
+  const match = WEBHOOK_URL.exec(url.trim());
+  if (!match) return undefined;
+  const [, id, token] = match;
+  return id !== undefined && token !== undefined ? { id, token } : undefined;
+}
+
+/**
+ * Discord nonces are at most 25 characters; delivery ids can be longer. A hash
+ * keeps the mapping stable across retries and process restarts.
+ */
+export function discordNonce(deliveryId: string): string {
+  return createHash('sha256').update(deliveryId).digest('base64url').slice(0, 25);
+}
+
+// ── Shared delivery core ─────────────────────────────────────────────────────
+
+interface DiscordDelivery {
+  id: string;
+  /** Names the destination in error messages, e.g. "Discord channel 123". */
+  label: string;
+  credential: 'bot token' | 'webhook token';
+  secrets: string[];
+  timeoutMs: number;
+  logger: Pick<Logger, 'warn'> | undefined;
+  post(message: DiscordMessage, deliveryId: string): Promise<void>;
+  close?(): Promise<void>;
+}
+
+function createDiscordDelivery(delivery: DiscordDelivery): AlertSink {
+  let rejectedCredential: DiscordFailure | undefined;
+
+  const fail = (failure: DiscordFailure, cause: unknown): DeliveryError =>
+    new DeliveryError(failure.action, redactSecrets(`${delivery.label}: ${failure.reason}`, delivery.secrets), {
+      destination: delivery.id,
+      status: failure.status,
+      retryAfterMs: failure.retryAfterMs,
+      cause: redactError(cause, delivery.secrets),
+    });
+
+  return {
+    id: delivery.id,
+    async send(alert, deliveryId) {
+      // After a 401 @discordjs/rest drops its token and later calls fail with a
+      // confusing client-side error; a rejected credential does not recover anyway.
+      if (rejectedCredential) throw fail(rejectedCredential, undefined);
+      const view = viewAlert(alert);
+      let first: DiscordFailure;
+      try {
+        await delivery.post(renderDiscordMessage(view), deliveryId);
+        return;
+      } catch (error) {
+        first = classifyDiscordError(error, delivery);
+        if (first.status === 401) rejectedCredential = first;
+        if (!first.payload) throw fail(first, error);
+      }
+      delivery.logger?.warn(
+        { destination: delivery.id, status: first.status, reason: redactSecrets(first.reason, delivery.secrets) },
+        'discord rejected the alert embed; sending it as plain text',
+      );
+      try {
+        // Same delivery id, same nonce: the rejected request created no message.
+        await delivery.post(renderDiscordFallback(view), deliveryId);
+      } catch (error) {
+        throw fail(classifyDiscordError(error, delivery), error);
+      }
+    },
+    close: delivery.close,
+  };
+}
+
+/** What a failed Discord call means for delivery. */
+export interface DiscordFailure {
+  action: DeliveryAction;
+  /** For the operator: what happened and what to do. */
+  reason: string;
+  status?: number;
+  retryAfterMs?: number;
+  /** Discord refused this message's content (not the destination): worth one plainer attempt. */
+  payload: boolean;
+}
+
+/**
+ * Map an error from @discordjs/rest to a delivery action:
+ * - 429 / exhausted bucket (RateLimitError) → `wait` for Retry-After (header; the body's
+ *   `retry_after` is not exposed by @discordjs/rest, and Discord sends both);
+ * - 401 → `disable` (credential rejected); 403, 404 and destination-level codes
+ *   (Unknown Channel, Missing Access, Missing Permissions, …) → `disable`;
+ * - other 4xx (400 Invalid Form Body, 413) → `retry`, flagged `payload`: the message
+ *   itself was refused. Disabling a channel for one bad alert would be wrong; the sink
+ *   first resends it in plain form, and the worker's attempt cap bounds the rest;
+ * - 5xx, timeouts and network errors → `retry`.
+ */
+export function classifyDiscordError(error: unknown, context: { credential?: string; timeoutMs?: number } = {}): DiscordFailure {
+  if (error instanceof RateLimitError) {
+    const retryAfterMs = Math.ceil(
+      error.retryAfter > 0 ? error.retryAfter : error.timeToReset > 0 ? error.timeToReset : FALLBACK_RETRY_AFTER_MS,
+    );
+    const scope = error.global ? 'globally ' : '';
+    return {
+      action: 'wait',
+      reason: `rate limited ${scope}on ${error.method.toUpperCase()} ${error.route}; retry in ${(retryAfterMs / 1000).toFixed(1)} s`,
+      status: 429,
+      retryAfterMs,
+      payload: false,
+    };
+  }
+  if (error instanceof DiscordAPIError) {
+    const code = typeof error.code === 'number' ? error.code : undefined;
+    const said = `${firstLine(error.message)} (HTTP ${error.status}${code ? `, code ${code}` : ''})`;
+    const destinationProblem = code === undefined ? undefined : DESTINATION_CODES.get(code);
+    if (error.status === 401) {
+      const credential = context.credential ?? 'token';
+      return { action: 'disable', reason: `Discord rejected the ${credential}: ${said}; fix the ${credential}`, status: 401, payload: false };
+    }
+    if (destinationProblem !== undefined || error.status === 403 || error.status === 404) {
+      return {
+        action: 'disable',
+        reason: `${said}: ${destinationProblem ?? 'the destination refuses messages'}`,
+        status: error.status,
+        payload: false,
+      };
+    }
+    if (error.status === 408) return { action: 'retry', reason: `${said}: request timed out`, status: 408, payload: false };
+    return {
+      action: 'retry',
+      reason: `Discord refused the message: ${flattenErrors(error.message)}; the alert is retried up to the worker's attempt cap`,
+      status: error.status,
+      payload: true,
+    };
+  }
+  if (error instanceof HTTPError) {
+    return { action: 'retry', reason: `Discord server error ${error.status} ${error.message}`.trim(), status: error.status, payload: false };
+  }
+  if (error instanceof Error && error.name === 'AbortError') {
+    const within = context.timeoutMs === undefined ? 'in time' : `within ${context.timeoutMs} ms`;
+    return { action: 'retry', reason: `no response from Discord ${within}`, payload: false };
+  }
+  return { action: 'retry', reason: `could not reach Discord: ${describeNetworkError(error)}`, payload: false };
+}
+
+function firstLine(text: string): string {
+  return text.split('\n', 1)[0] ?? text;
+}
+
+/** "Invalid Form Body\nembeds[0].title[BASE_TYPE_MAX_LENGTH]: …" → one line for logs. */
+function flattenErrors(message: string): string {
+  return message.split('\n').join('; ');
+}
+
+function describeNetworkError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = errorCode(error) ?? errorCode(error.cause);
+  return code && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  return typeof error.code === 'string' ? error.code : undefined;
+}

@@ -1,0 +1,185 @@
+/**
+ * Telegram AlertSink: one HTML message per alert through telegraf's Telegram
+ * client, with every failure translated into the action it calls for.
+ */
+import { Telegram, TelegramError } from 'telegraf';
+import { DeliveryError, type AlertSink, type DeliveryAction, type Logger } from '../../app/ports.ts';
+import { viewAlert } from '../../domain/alert.ts';
+import { redactError, redactSecrets } from '../chat/sanitize.ts';
+import { renderTelegramHtml, renderTelegramPlainText } from './render-telegram.ts';
+
+export const TELEGRAM_API_ROOT = 'https://api.telegram.org';
+
+/** telegraf's own request timeout is 500 s; a stuck send must not hold the delivery worker that long. */
+const DEFAULT_TIMEOUT_MS = 15_000;
+/** Used when a 429 carries no retry_after (Telegram always sends it; proxies may not). */
+const FALLBACK_RETRY_AFTER_MS = 5_000;
+
+/** telegraf types `signal` with the abort-controller polyfill; node-fetch takes Node's native AbortSignal as is. */
+type TelegrafSignal = NonNullable<Parameters<Telegram['callApi']>[2]>['signal'];
+
+/**
+ * 400 descriptions that mean the destination (not this message) is unusable, with
+ * what an admin should do. Telegram reports these as "Bad Request: …" text only.
+ */
+const DESTINATION_PROBLEMS: readonly [RegExp, string][] = [
+  [/chat not found/i, 'the chat id is wrong, or the bot was never added to the chat'],
+  [/message thread not found|topic_deleted/i, 'the forum topic (message_thread_id) does not exist'],
+  [/topic_closed/i, 'the forum topic is closed'],
+  [/group chat was upgraded to a supergroup/i, 'the group became a supergroup; use its new chat id'],
+  [/not enough rights|have no rights|need administrator rights|chat_write_forbidden|chat_restricted/i, 'the bot may not post in this chat; give it permission to send messages'],
+  [/bot was kicked|bot is not a member|user is deactivated|peer_id_invalid|bot can't initiate conversation/i, 'the bot cannot reach this chat'],
+];
+
+export interface TelegramSinkOptions {
+  /** Destination id from config, e.g. "telegram-alerts". */
+  id: string;
+  /** Bot token from BotFather; redacted from every error (it is part of each request URL). */
+  token: string;
+  /** Numeric chat id or "@channelusername". */
+  chatId: string | number;
+  /** Forum topic to post in. */
+  messageThreadId?: number;
+  /** Default {@link TELEGRAM_API_ROOT}; tests point it at a loopback fake. */
+  apiRoot?: string;
+  /** Per-request timeout, ms (default 15 000). */
+  timeoutMs?: number;
+  /** Told when an alert had to be sent as plain text because Telegram refused our HTML. */
+  logger?: Pick<Logger, 'warn'>;
+}
+
+/**
+ * An AlertSink posting HTML messages with `sendMessage`. Telegram has no
+ * idempotency key, so `deliveryId` is unused: a retry after a lost response
+ * can duplicate a message, which is the lesser evil next to losing an alert.
+ */
+export function createTelegramSink(options: TelegramSinkOptions): AlertSink {
+  const telegram = new Telegram(options.token, { apiRoot: options.apiRoot ?? TELEGRAM_API_ROOT });
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const label = `Telegram chat ${options.chatId}${options.messageThreadId === undefined ? '' : ` (topic ${options.messageThreadId})`}`;
+  const secrets = [options.token];
+  let rejectedToken: TelegramFailure | undefined;
+
+  const fail = (failure: TelegramFailure, cause: unknown): DeliveryError =>
+    new DeliveryError(failure.action, redactSecrets(`${label}: ${failure.reason}`, secrets), {
+      destination: options.id,
+      status: failure.status,
+      retryAfterMs: failure.retryAfterMs,
+      cause: redactError(cause, secrets),
+    });
+
+  const post = async (text: string, html: boolean): Promise<void> => {
+    // callApi rather than sendMessage: only callApi accepts the AbortSignal that bounds the request.
+    await telegram.callApi(
+      'sendMessage',
+      {
+        chat_id: options.chatId,
+        text,
+        ...(html ? { parse_mode: 'HTML' as const } : {}),
+        link_preview_options: { is_disabled: false },
+        message_thread_id: options.messageThreadId,
+      },
+      { signal: AbortSignal.timeout(timeoutMs) as unknown as TelegrafSignal },
+    );
+  };
+
+  return {
+    id: options.id,
+    async send(alert) {
+      if (rejectedToken) throw fail(rejectedToken, undefined);
+      const view = viewAlert(alert);
+      let first: TelegramFailure;
+      try {
+        await post(renderTelegramHtml(view), true);
+        return;
+      } catch (error) {
+        first = classifyTelegramError(error, { timeoutMs });
+        if (first.status === 401) rejectedToken = first;
+        if (!first.payload) throw fail(first, error);
+      }
+      options.logger?.warn(
+        { destination: options.id, status: first.status, reason: redactSecrets(first.reason, secrets) },
+        'telegram refused the alert HTML; sending it as plain text',
+      );
+      try {
+        await post(renderTelegramPlainText(view), false);
+      } catch (error) {
+        throw fail(classifyTelegramError(error, { timeoutMs }), error);
+      }
+    },
+  };
+}
+
+/** What a failed Telegram call means for delivery. */
+export interface TelegramFailure {
+  action: DeliveryAction;
+  /** For the operator: what happened and what to do. */
+  reason: string;
+  status?: number;
+  retryAfterMs?: number;
+  /** Telegram refused this message's content (not the chat): worth one plain-text attempt. */
+  payload: boolean;
+}
+
+/**
+ * Map an error from telegraf to a delivery action:
+ * - 429 → `wait` for `parameters.retry_after` seconds;
+ * - 401 (token rejected), 404 (no such bot: malformed token or wrong apiRoot), 403 (blocked,
+ *   kicked, not a member) and destination-level 400s ("chat not found", topic gone,
+ *   no rights, group upgraded) → `disable`;
+ * - other 400s ("can't parse entities", "message is too long") → `retry`, flagged `payload`:
+ *   this message was refused, not the chat, so the sink first resends it as plain text and
+ *   the worker's attempt cap bounds the rest;
+ * - 5xx, 409, timeouts and network errors (FetchError, ECONNREFUSED, …) → `retry`.
+ */
+export function classifyTelegramError(error: unknown, context: { timeoutMs?: number } = {}): TelegramFailure {
+  if (error instanceof TelegramError) {
+    const status = error.code;
+    const said = `${error.description} (HTTP ${status})`;
+    if (status === 429) {
+      const seconds = error.parameters?.retry_after ?? retryAfterFromText(error.description);
+      const retryAfterMs = seconds === undefined ? FALLBACK_RETRY_AFTER_MS : Math.ceil(seconds * 1000);
+      return { action: 'wait', reason: `rate limited: ${said}; retry in ${(retryAfterMs / 1000).toFixed(1)} s`, status, retryAfterMs, payload: false };
+    }
+    if (status === 401 || status === 404) {
+      return { action: 'disable', reason: `Telegram rejected the bot token: ${said}; fix the token (or apiRoot)`, status, payload: false };
+    }
+    if (status === 403) {
+      return { action: 'disable', reason: `${said}: the bot cannot post here; re-add or unblock it`, status, payload: false };
+    }
+    if (status === 400) {
+      const problem = DESTINATION_PROBLEMS.find(([pattern]) => pattern.test(error.description));
+      if (problem) {
+        const migrateTo = error.parameters?.migrate_to_chat_id;
+        const hint = migrateTo === undefined ? problem[1] : `${problem[1]} (${migrateTo})`;
+        return { action: 'disable', reason: `${said}: ${hint}`, status, payload: false };
+      }
+      return {
+        action: 'retry',
+        reason: `Telegram refused the message: ${said}; the alert is retried up to the worker's attempt cap`,
+        status,
+        payload: true,
+      };
+    }
+    return { action: 'retry', reason: `Telegram answered ${said}`, status, payload: false };
+  }
+  if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) {
+    const within = context.timeoutMs === undefined ? 'in time' : `within ${context.timeoutMs} ms`;
+    return { action: 'retry', reason: `no response from Telegram ${within}`, payload: false };
+  }
+  return { action: 'retry', reason: `could not reach Telegram: ${networkReason(error)}`, payload: false };
+}
+
+/** node-fetch says "request to <url with token> failed, reason: X"; the operator needs X. */
+function networkReason(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const reason = /, reason: (.*)$/s.exec(error.message)?.[1] ?? error.message;
+  const code = 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+  return code && !reason.includes(code) ? `${reason} (${code})` : reason;
+}
+
+/** "Too Many Requests: retry after 3" → 3, for a 429 whose parameters went missing. */
+function retryAfterFromText(description: string): number | undefined {
+  const match = /retry after (\d+(?:\.\d+)?)/i.exec(description);
+  return match ? Number(match[1]) : undefined;
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { renderTelegramHtml, renderTelegramPlainText, TELEGRAM_MESSAGE_LIMIT } from '../../../src/adapters/telegram/render-telegram.ts';
+import { viewAlert, type AlertView } from '../../../src/domain/alert.ts';
+import { parseTelegramHtml } from '../../fakes/telegram-api.ts';
+import {
+  HOSTILE_TEXT,
+  hostileStoryAlert,
+  hugeMoveAlert,
+  hugeNoticeAlert,
+  sampleMoveAlert,
+  sampleNoticeAlert,
+  sampleStoryAlert,
+} from '../../fakes/sample-alerts.ts';
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function viewWith(overrides: Partial<AlertView>): AlertView {
+  return { kind: 'notice', severity: 'low', title: 'T', summary: 'S', fields: [], footer: 'F', ...overrides };
+}
+
+describe('renderTelegramHtml', () => {
+  it('GIVEN a move alert THEN linked bold title, summary, field lines and italic footer', () => {
+    expect(renderTelegramHtml(viewAlert(sampleMoveAlert()))).toBe(
+      [
+        '<b><a href="https://decrypt.co/2025/03/14/bittensor-subnet-launch">TAO +25.0% in 24h, abnormal +21.0% vs BTC (z 4.1)</a></b>',
+        'TAO +25.0% in 24h, abnormal +21.0% vs BTC (z 4.1); likely catalyst: "Bittensor launches dynamic TAO for subnets" (Decrypt), 3h earlier, themes decentralized-ai.',
+        '',
+        '<b>Price:</b> 400 → 500',
+        '<b>BTC:</b> +4.0%',
+        '<b>Likely catalyst:</b> "Bittensor launches dynamic TAO for subnets" (Decrypt), 3h earlier, themes decentralized-ai · score 0.82 · mentions TAO; published 3h before the move',
+        'https://decrypt.co/2025/03/14/bittensor-subnet-launch',
+        '<b>Also relevant:</b> "AI tokens rally as Nvidia earnings loom" (CoinDesk), 10h after the move began, themes ai-agents/compute · score 0.41 · theme decentralized-ai links TAO',
+        'https://www.coindesk.com/markets/2025/03/14/ai-tokens-rally',
+        '',
+        '<i>Move alert · abnormal move with a catalyst</i>',
+      ].join('\n'),
+    );
+  });
+
+  it('GIVEN a notice without url THEN a plain bold title', () => {
+    expect(renderTelegramHtml(viewAlert(sampleNoticeAlert()))).toBe(
+      '<b>Feed "Decrypt" failing</b>\nThe feed returned HTTP 503 for 3 hours; it is retried every 15 minutes.\n\n<i>Admin notice · feed health</i>',
+    );
+  });
+
+  it('GIVEN hostile feed text THEN Telegram shows it literally with only our entities', () => {
+    const html = renderTelegramHtml(viewAlert(hostileStoryAlert()));
+    const parsed = parseTelegramHtml(html);
+    expect(parsed.text).toContain(HOSTILE_TEXT);
+    expect(parsed.text).toContain('<i>Evil</i>');
+    expect(parsed.entities.map((e) => e.type).sort()).toEqual(['bold', 'bold', 'bold', 'bold', 'bold', 'italic']);
+    expect(parsed.entities.some((e) => e.url !== undefined)).toBe(false); // javascript: never becomes a link
+  });
+
+  it('GIVEN a url with quotes and ampersands THEN the href attribute stays intact', () => {
+    const html = renderTelegramHtml(viewWith({ title: 'x', url: 'https://ex.com/a?b=1&c="2"' }));
+    expect(html.startsWith('<b><a href="https://ex.com/a?b=1&amp;c=%222%22">x</a></b>')).toBe(true);
+    expect(parseTelegramHtml(html).entities).toContainEqual({ type: 'text_link', offset: 0, length: 1, url: 'https://ex.com/a?b=1&c=%222%22' });
+  });
+
+  it.each([
+    { name: 'huge move alert (10,000-char titles)', view: viewAlert(hugeMoveAlert()) },
+    { name: 'huge notice (emoji and escapes)', view: viewAlert(hugeNoticeAlert()) },
+    { name: 'huge notice (family emoji)', view: viewAlert(hugeNoticeAlert('👩‍👩‍👧‍👦')) },
+    { name: 'ampersands everywhere', view: viewWith({ title: '&'.repeat(2000), summary: '&<>'.repeat(5000), footer: '&'.repeat(1000) }) },
+    { name: 'many long fields', view: viewWith({ summary: 'S '.repeat(3000), fields: Array.from({ length: 30 }, (_, i) => ({ name: `F${i}`, value: '<v>'.repeat(500) })) }) },
+    { name: 'story', view: viewAlert(sampleStoryAlert()) },
+  ])('GIVEN $name THEN ≤ 4096 characters of well-formed HTML', ({ view }) => {
+    const html = renderTelegramHtml(view);
+    expect(html.length).toBeLessThanOrEqual(TELEGRAM_MESSAGE_LIMIT);
+    expect(html).not.toMatch(LONE_SURROGATE);
+    const parsed = parseTelegramHtml(html); // throws on a cut tag or entity
+    expect(parsed.text.length).toBeGreaterThan(0);
+    expect(html).not.toMatch(/&[#a-z0-9]*(?=[^;#a-z0-9]|$)(?<!&(amp|lt|gt|quot))/i);
+  });
+
+  it('GIVEN a huge summary THEN the summary is cut with an ellipsis and the footer survives', () => {
+    const html = renderTelegramHtml(viewWith({ summary: 'word '.repeat(5000), footer: 'the footer' }));
+    expect(html.length).toBeLessThanOrEqual(TELEGRAM_MESSAGE_LIMIT);
+    expect(html).toMatch(/word…\n\n<i>the footer<\/i>$/);
+  });
+
+  it('GIVEN many fields THEN trailing fields go before the summary is starved', () => {
+    const fields = Array.from({ length: 8 }, (_, i) => ({ name: `Field ${i}`, value: 'v'.repeat(1024) }));
+    const parsed = parseTelegramHtml(renderTelegramHtml(viewWith({ summary: 'important '.repeat(100), fields })));
+    expect(parsed.text).toContain('Field 0');
+    expect(parsed.text).not.toContain('Field 7');
+    expect(parsed.text).toContain('important '.repeat(30));
+  });
+});
+
+describe('renderTelegramPlainText', () => {
+  it('GIVEN a huge alert THEN plain text within the limit', () => {
+    const text = renderTelegramPlainText(viewAlert(hugeMoveAlert()));
+    expect(text.length).toBeLessThanOrEqual(TELEGRAM_MESSAGE_LIMIT);
+    expect(text.startsWith('[HIGH] TAO +25.0%')).toBe(true);
+  });
+
+  it('GIVEN hostile text THEN it is sent as is (no parse_mode, nothing to escape) minus control characters', () => {
+    const text = renderTelegramPlainText(viewWith({ title: '<b>x</b>\u001B[31m' }));
+    expect(text.startsWith('[LOW] <b>x</b>[31m')).toBe(true);
+  });
+});

@@ -1,0 +1,200 @@
+import { inspect } from 'node:util';
+import { TelegramError } from 'telegraf';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DeliveryError } from '../../../src/app/ports.ts';
+import { renderTelegramHtml } from '../../../src/adapters/telegram/render-telegram.ts';
+import { classifyTelegramError, createTelegramSink } from '../../../src/adapters/telegram/telegram-sink.ts';
+import { viewAlert } from '../../../src/domain/alert.ts';
+import { startFakeTelegram, type FakeTelegram, type FakeTelegramFault } from '../../fakes/telegram-api.ts';
+import { hostileStoryAlert, hugeMoveAlert, sampleMoveAlert, sampleStoryAlert } from '../../fakes/sample-alerts.ts';
+
+const CHAT = -1001234567890;
+let telegram: FakeTelegram;
+
+beforeEach(async () => {
+  telegram = await startFakeTelegram();
+});
+afterEach(async () => {
+  await telegram.close();
+});
+
+async function sendExpectingFailure(send: () => Promise<void>): Promise<DeliveryError> {
+  const error = await send().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(DeliveryError);
+  return error as DeliveryError;
+}
+
+function expectNoSecret(error: DeliveryError, token: string): void {
+  const secretPart = token.split(':')[1]!;
+  const everything = `${error.message}\n${error.stack}\n${inspect(error, { depth: 8 })}`;
+  expect(everything).not.toContain(token);
+  expect(everything).not.toContain(secretPart);
+}
+
+describe('createTelegramSink', () => {
+  it('GIVEN a move alert THEN one HTML message with previews on and the title linked', async () => {
+    const sink = createTelegramSink({ id: 'tg', token: telegram.token, chatId: CHAT, apiRoot: telegram.apiRoot });
+    const alert = sampleMoveAlert();
+    await sink.send(alert, 'd1');
+
+    expect(telegram.requests.map((r) => [r.method, r.status])).toEqual([['sendMessage', 200]]);
+    expect(telegram.requests[0]?.params).toEqual({
+      chat_id: CHAT,
+      text: renderTelegramHtml(viewAlert(alert)),
+      parse_mode: 'HTML',
+      link_preview_options: { is_disabled: false },
+    });
+    const [message] = telegram.messages;
+    expect(message).toMatchObject({ chatId: String(CHAT), parseMode: 'HTML', threadId: undefined });
+    expect(message?.text.startsWith('TAO +25.0% in 24h')).toBe(true);
+    const titleLength = 'TAO +25.0% in 24h, abnormal +21.0% vs BTC (z 4.1)'.length;
+    expect(message?.entities).toContainEqual({ type: 'bold', offset: 0, length: titleLength });
+    expect(message?.entities).toContainEqual({ type: 'text_link', offset: 0, length: titleLength, url: 'https://decrypt.co/2025/03/14/bittensor-subnet-launch' });
+  });
+
+  it('GIVEN a forum topic and a channel username THEN both are sent', async () => {
+    const sink = createTelegramSink({ id: 'tg', token: telegram.token, chatId: '@radar_alerts', messageThreadId: 77, apiRoot: telegram.apiRoot });
+    await sink.send(sampleStoryAlert(), 'd1');
+    expect(telegram.requests[0]?.params).toMatchObject({ chat_id: '@radar_alerts', message_thread_id: 77 });
+    expect(telegram.messages[0]).toMatchObject({ chatId: '@radar_alerts', threadId: 77 });
+  });
+
+  it.each([
+    { name: 'hostile story', alert: hostileStoryAlert() },
+    { name: 'huge move alert', alert: hugeMoveAlert() },
+  ])('GIVEN a $name THEN Telegram parses it first time', async ({ alert }) => {
+    const sink = createTelegramSink({ id: 'tg', token: telegram.token, chatId: CHAT, apiRoot: telegram.apiRoot });
+    await sink.send(alert, 'd1');
+    expect(telegram.requests.map((r) => r.status)).toEqual([200]);
+    expect(telegram.messages[0]?.entities.every((e) => e.url === undefined || e.url.startsWith('https://'))).toBe(true);
+  });
+
+  const faults: { name: string; fault: FakeTelegramFault; action: string; status?: number; retryAfterMs?: number; reason: RegExp }[] = [
+    { name: '429', fault: { status: 429, retryAfter: 3 }, action: 'wait', status: 429, retryAfterMs: 3000, reason: /retry after 3/ },
+    { name: '429 with a long wait', fault: { status: 429, retryAfter: 35 }, action: 'wait', status: 429, retryAfterMs: 35_000, reason: /retry in 35\.0 s/ },
+    { name: '403 blocked', fault: { status: 403 }, action: 'disable', status: 403, reason: /bot was blocked by the user/ },
+    { name: '403 kicked', fault: { status: 403, description: 'Forbidden: bot was kicked from the supergroup chat' }, action: 'disable', status: 403, reason: /kicked/ },
+    { name: '403 not a member', fault: { status: 403, description: 'Forbidden: bot is not a member of the channel chat' }, action: 'disable', status: 403, reason: /not a member/ },
+    { name: '400 chat not found', fault: { status: 400 }, action: 'disable', status: 400, reason: /chat not found.*chat id is wrong/ },
+    { name: '400 topic gone', fault: { status: 400, description: 'Bad Request: message thread not found' }, action: 'disable', status: 400, reason: /forum topic/ },
+    { name: '400 no rights', fault: { status: 400, description: 'Bad Request: not enough rights to send text messages to the chat' }, action: 'disable', status: 400, reason: /permission/ },
+    {
+      name: '400 group upgraded',
+      fault: { status: 400, description: 'Bad Request: group chat was upgraded to a supergroup chat', migrateToChatId: -100999 },
+      action: 'disable',
+      status: 400,
+      reason: /new chat id \(-100999\)/,
+    },
+    { name: '401', fault: { status: 401 }, action: 'disable', status: 401, reason: /rejected the bot token/ },
+    { name: '500', fault: { status: 500 }, action: 'retry', status: 500, reason: /Internal Server Error/ },
+    { name: '502', fault: { status: 502 }, action: 'retry', status: 502, reason: /Bad Gateway/ },
+    { name: 'connection reset', fault: { network: 'reset' }, action: 'retry', reason: /could not reach Telegram: socket hang up/ },
+  ];
+  it.each(faults)('GIVEN $name THEN $action', async ({ fault, action, status, retryAfterMs, reason }) => {
+    const sink = createTelegramSink({ id: 'tg-alerts', token: telegram.token, chatId: CHAT, apiRoot: telegram.apiRoot });
+    telegram.failNext({ ...fault, method: 'sendMessage' });
+    const error = await sendExpectingFailure(() => sink.send(sampleMoveAlert(), 'd1'));
+    expect(error.action).toBe(action);
+    expect(error.details).toMatchObject({ destination: 'tg-alerts', status, retryAfterMs });
+    expect(error.message).toMatch(reason);
+    expect(error.message).toContain(`Telegram chat ${CHAT}`);
+    expectNoSecret(error, telegram.token);
+    expect(telegram.messages).toHaveLength(0);
+  });
+
+  it.each([
+    { state: 'blocked' as const, reason: /blocked/ },
+    { state: 'kicked' as const, reason: /kicked/ },
+  ])('GIVEN a chat where the bot is $state THEN disable', async ({ state, reason }) => {
+    await telegram.close();
+    telegram = await startFakeTelegram({ chats: { [String(CHAT)]: state } });
+    const sink = createTelegramSink({ id: 'tg', token: telegram.token, chatId: CHAT, apiRoot: telegram.apiRoot });
+    const error = await sendExpectingFailure(() => sink.send(sampleMoveAlert(), 'd1'));
+    expect(error).toMatchObject({ action: 'disable', details: { status: 403 } });
+    expect(error.message).toMatch(reason);
+  });
+
+  it('GIVEN an unknown chat THEN disable', async () => {
+    await telegram.close();
+    telegram = await startFakeTelegram({ chats: { '42': 'ok' } });
+    const sink = createTelegramSink({ id: 'tg', token: telegram.token, chatId: CHAT, apiRoot: telegram.apiRoot });
+    const error = await sendExpectingFailure(() => sink.send(sampleMoveAlert(), 'd1'));
+    expect(error).toMatchObject({ action: 'disable', details: { status: 400 } });
+  });
+
+  it('GIVEN a wrong token THEN disable once, never leak it, and stop calling Telegram', async () => {
+    const token = '987654321:WRONG-SECRET-token_value';
+    const sink = createTelegramSink({ id: 'tg', token, chatId: CHAT, apiRoot: telegram.apiRoot });
+    const first = await sendExpectingFailure(() => sink.send(sampleMoveAlert(), 'd1'));
+    expect(first).toMatchObject({ action: 'disable', details: { status: 401 } });
+    expectNoSecret(first, token);
+    const second = await sendExpectingFailure(() => sink.send(sampleMoveAlert(), 'd2'));
+    expect(second.action).toBe('disable');
+    expect(telegram.requests).toHaveLength(1);
+  });
+
+  it('GIVEN no answer within the timeout THEN retry', async () => {
+    const sink = createTelegramSink({ id: 'tg', token: telegram.token, chatId: CHAT, apiRoot: telegram.apiRoot, timeoutMs: 100 });
+    telegram.failNext({ network: 'hang' });
+    const error = await sendExpectingFailure(() => sink.send(sampleMoveAlert(), 'd1'));
+    expect(error.action).toBe('retry');
+    expect(error.message).toMatch(/no response from Telegram within 100 ms/);
+  });
+
+  it('GIVEN nothing listening THEN retry, and the URL in the cause has no token', async () => {
+    const apiRoot = telegram.apiRoot;
+    await telegram.close();
+    const sink = createTelegramSink({ id: 'tg', token: telegram.token, chatId: CHAT, apiRoot });
+    const error = await sendExpectingFailure(() => sink.send(sampleMoveAlert(), 'd1'));
+    expect(error.action).toBe('retry');
+    expect(error.message).toMatch(/ECONNREFUSED/);
+    expectNoSecret(error, telegram.token);
+    telegram = await startFakeTelegram(); // for afterEach
+  });
+
+  it("GIVEN Telegram can't parse our HTML once THEN the alert goes out as plain text and the fallback is reported", async () => {
+    const warn = vi.fn();
+    const sink = createTelegramSink({ id: 'tg', token: telegram.token, chatId: CHAT, apiRoot: telegram.apiRoot, logger: { warn } });
+    telegram.failNext({ status: 400, description: "Bad Request: can't parse entities: Unsupported start tag \"x\" at byte offset 3" });
+    await sink.send(sampleMoveAlert(), 'd1');
+
+    expect(telegram.requests.map((r) => r.status)).toEqual([400, 200]);
+    expect(telegram.requests[1]?.params.parse_mode).toBeUndefined();
+    expect(telegram.messages[0]?.text.startsWith('[HIGH] TAO +25.0%')).toBe(true);
+    expect(telegram.messages[0]?.entities).toEqual([]);
+    expect(warn).toHaveBeenCalledOnce();
+  });
+
+  it('GIVEN Telegram refuses both forms THEN retry, flagged as our payload', async () => {
+    const sink = createTelegramSink({ id: 'tg', token: telegram.token, chatId: CHAT, apiRoot: telegram.apiRoot });
+    telegram.failNext({ status: 400, description: 'Bad Request: message is too long', count: 2 });
+    const error = await sendExpectingFailure(() => sink.send(sampleMoveAlert(), 'd1'));
+    expect(error).toMatchObject({ action: 'retry', details: { status: 400 } });
+    expect(error.message).toMatch(/refused the message: Bad Request: message is too long/);
+    expect(telegram.requests).toHaveLength(2);
+  });
+});
+
+describe('classifyTelegramError', () => {
+  it.each([
+    {
+      name: '429 without parameters',
+      error: new TelegramError({ error_code: 429, description: 'Too Many Requests: retry after 12' }),
+      expected: { action: 'wait', retryAfterMs: 12_000 },
+    },
+    {
+      name: '429 without any hint',
+      error: new TelegramError({ error_code: 429, description: 'Too Many Requests' }),
+      expected: { action: 'wait', retryAfterMs: 5_000 },
+    },
+    { name: '404 (malformed token)', error: new TelegramError({ error_code: 404, description: 'Not Found' }), expected: { action: 'disable' } },
+    { name: '409', error: new TelegramError({ error_code: 409, description: 'Conflict' }), expected: { action: 'retry' } },
+    { name: 'a TimeoutError', error: Object.assign(new Error('timed out'), { name: 'TimeoutError' }), expected: { action: 'retry' } },
+    { name: 'a non-error', error: 42, expected: { action: 'retry' } },
+  ])('GIVEN $name THEN $expected.action', ({ error, expected }) => {
+    expect(classifyTelegramError(error)).toMatchObject({ ...expected, payload: false });
+  });
+});
