@@ -1,15 +1,2 @@
-import type { Clock } from '../../src/domain/time.ts';
-
-/** A clock tests move by hand. */
-export class FixedClock implements Clock {
-  constructor(private ms: number) {}
-  now(): number {
-    return this.ms;
-  }
-  set(ms: number): void {
-    this.ms = ms;
-  }
-  advance(ms: number): void {
-    this.ms += ms;
-  }
-}
+/** Tests move time by hand with the same clock the demo and replays use. */
+export { VirtualClock as FixedClock } from '../../src/demo/virtual-clock.ts';

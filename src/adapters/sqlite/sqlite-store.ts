@@ -58,7 +58,7 @@ export function createSqliteStore(db: Database.Database): Store {
         failures = excluded.failures, next_poll_at = excluded.next_poll_at, disabled_at = excluded.disabled_at,
         disabled_reason = excluded.disabled_reason, last_error = excluded.last_error, items_seen = excluded.items_seen`),
     postSeen: db.prepare(`
-      SELECT 1 FROM posts WHERE id = @id OR url = @url
+      SELECT 1 FROM posts WHERE id = @id OR (@url <> '' AND url = @url)
         OR (feed_id = @feedId AND guid IS NOT NULL AND guid = @guid)
         OR (feed_id = @feedId AND title_hash = @titleHash)
       LIMIT 1`),

@@ -12,7 +12,7 @@ import {
 } from '../../../src/adapters/discord/discord-sink.ts';
 import { renderDiscordMessage } from '../../../src/adapters/discord/render-discord.ts';
 import { viewAlert } from '../../../src/domain/alert.ts';
-import { startFakeDiscord, type FakeDiscord, type FakeDiscordFault } from '../../fakes/discord-api.ts';
+import { startFakeDiscord, type FakeDiscord, type FakeDiscordFault } from '../../../src/loopback/discord-api.ts';
 import { hostileStoryAlert, hugeMoveAlert, hugeNoticeAlert, sampleMoveAlert, sampleStoryAlert } from '../../fakes/sample-alerts.ts';
 
 const CHANNEL = '123456789012345678';

@@ -4,7 +4,7 @@
  */
 import { DiscordAPIError, REST, Routes } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeDiscord, type FakeDiscord } from '../../fakes/discord-api.ts';
+import { startFakeDiscord, type FakeDiscord } from '../../../src/loopback/discord-api.ts';
 
 const CHANNEL = '123456789012345678';
 let discord: FakeDiscord;

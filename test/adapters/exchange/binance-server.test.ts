@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Candle } from '../../../src/domain/candles.ts';
 import { loadExchangeClass } from '../../../src/adapters/exchange/ccxt-price-source.ts';
-import { startFakeBinance, type FakeBinance } from '../../fakes/binance-server.ts';
+import { startFakeBinance, type FakeBinance } from '../../../src/loopback/binance-server.ts';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2025, 0, 1);

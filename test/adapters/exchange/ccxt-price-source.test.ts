@@ -16,7 +16,7 @@ import {
   type CcxtPriceSourceOptions,
 } from '../../../src/adapters/exchange/ccxt-price-source.ts';
 import { loadCandleDir } from '../../../src/adapters/exchange/csv-candles.ts';
-import { startFakeBinance, type FakeBinance, type FakeBinanceFault } from '../../fakes/binance-server.ts';
+import { startFakeBinance, type FakeBinance, type FakeBinanceFault } from '../../../src/loopback/binance-server.ts';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2025, 0, 1);

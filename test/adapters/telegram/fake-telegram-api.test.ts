@@ -4,7 +4,7 @@
  */
 import { Input, Telegraf, Telegram, TelegramError } from 'telegraf';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { parseTelegramHtml, startFakeTelegram, type FakeTelegram } from '../../fakes/telegram-api.ts';
+import { parseTelegramHtml, startFakeTelegram, type FakeTelegram } from '../../../src/loopback/telegram-api.ts';
 
 let telegram: FakeTelegram;
 beforeEach(async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderTelegramHtml, renderTelegramPlainText, TELEGRAM_MESSAGE_LIMIT } from '../../../src/adapters/telegram/render-telegram.ts';
 import { viewAlert, type AlertView } from '../../../src/domain/alert.ts';
-import { parseTelegramHtml } from '../../fakes/telegram-api.ts';
+import { parseTelegramHtml } from '../../../src/loopback/telegram-api.ts';
 import {
   HOSTILE_TEXT,
   hostileStoryAlert,

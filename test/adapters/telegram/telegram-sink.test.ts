@@ -5,7 +5,7 @@ import { DeliveryError } from '../../../src/app/ports.ts';
 import { renderTelegramHtml } from '../../../src/adapters/telegram/render-telegram.ts';
 import { classifyTelegramError, createTelegramSink } from '../../../src/adapters/telegram/telegram-sink.ts';
 import { viewAlert } from '../../../src/domain/alert.ts';
-import { startFakeTelegram, type FakeTelegram, type FakeTelegramFault } from '../../fakes/telegram-api.ts';
+import { startFakeTelegram, type FakeTelegram, type FakeTelegramFault } from '../../../src/loopback/telegram-api.ts';
 import { hostileStoryAlert, hugeMoveAlert, sampleMoveAlert, sampleStoryAlert } from '../../fakes/sample-alerts.ts';
 
 const CHAT = -1001234567890;

@@ -7,7 +7,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Candle } from '../../src/domain/candles.ts';
+import type { Candle } from '../domain/candles.ts';
 
 export type FakeBinanceRoute = 'exchangeInfo' | 'ticker/24hr' | 'klines';
 

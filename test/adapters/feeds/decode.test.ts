@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { charsetFromContentType, decodeBody, decodeBodyDetailed } from '../../../src/adapters/feeds/decode.ts';
+
+const FIXTURES = new URL('../../fixtures/feeds/', import.meta.url);
+const fixture = (path: string) => readFileSync(new URL(path, FIXTURES));
+
+const utf8 = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
+const bytes = (...parts: (number[] | Uint8Array)[]) => new Uint8Array(parts.flatMap((p) => [...p]));
+const encode = (text: string, charset: string) => new Uint8Array(iconv.encode(text, charset));
+
+const PROLOG_1252 = '<?xml version="1.0" encoding="ISO-8859-1"?>';
+
+describe('decodeBodyDetailed', () => {
+  it.each([
+    { name: 'plain UTF-8, no declaration', input: utf8('<rss>Olá €</rss>'), type: undefined, text: '<rss>Olá €</rss>', charset: 'utf-8', source: 'default' },
+    { name: 'a UTF-8 BOM, which is stripped', input: bytes([0xef, 0xbb, 0xbf], utf8('<rss/>')), type: undefined, text: '<rss/>', charset: 'utf-8', source: 'bom' },
+    { name: 'a UTF-16LE BOM', input: bytes([0xff, 0xfe], encode('<rss>ü</rss>', 'utf-16le')), type: undefined, text: '<rss>ü</rss>', charset: 'utf-16le', source: 'bom' },
+    { name: 'a UTF-16BE BOM', input: bytes([0xfe, 0xff], encode('<rss>ü</rss>', 'utf-16be')), type: undefined, text: '<rss>ü</rss>', charset: 'utf-16be', source: 'bom' },
+    { name: 'UTF-16LE without BOM (NUL pattern)', input: encode('<?xml version="1.0"?><rss/>', 'utf-16le'), type: undefined, text: '<?xml version="1.0"?><rss/>', charset: 'utf-16le', source: 'sniffed' },
+    { name: 'UTF-16BE without BOM (NUL pattern)', input: encode('<rss/>', 'utf-16be'), type: undefined, text: '<rss/>', charset: 'utf-16be', source: 'sniffed' },
+    {
+      name: 'a windows-1252 header with 0x80–0x9F bytes',
+      input: bytes([0x3c, 0x61, 0x3e, 0x80, 0x20, 0x93, 0x71, 0x94, 0x20, 0x92, 0x3c, 0x2f, 0x61, 0x3e]),
+      type: 'text/xml; charset=windows-1252',
+      text: '<a>€ “q” ’</a>',
+      charset: 'windows-1252',
+      source: 'header',
+    },
+    { name: 'an ISO-8859-1 header, read as windows-1252 like browsers do', input: bytes(utf8('<a>'), [0x92, 0xe9], utf8('</a>')), type: 'application/rss+xml; charset=ISO-8859-1', text: '<a>’é</a>', charset: 'windows-1252', source: 'header' },
+    { name: 'a quoted charset parameter', input: encode('<a>人工智能</a>', 'gb2312'), type: "application/atom+xml; charset='gb2312'", text: '<a>人工智能</a>', charset: 'gb18030', source: 'header' },
+    { name: 'the XML prolog encoding', input: encode(`${PROLOG_1252}<a>Notícias</a>`, 'latin1'), type: 'text/xml', text: `${PROLOG_1252}<a>Notícias</a>`, charset: 'windows-1252', source: 'prolog' },
+    { name: 'a header that overrides the prolog', input: utf8('<?xml version="1.0" encoding="iso-8859-1"?><a>ção</a>'), type: 'text/xml; charset=utf-8', text: '<?xml version="1.0" encoding="iso-8859-1"?><a>ção</a>', charset: 'utf-8', source: 'header' },
+    { name: 'an unknown header charset, falling back to the prolog', input: encode(`${PROLOG_1252}<a>é</a>`, 'latin1'), type: 'text/xml; charset=x-bogus', text: `${PROLOG_1252}<a>é</a>`, charset: 'windows-1252', source: 'prolog' },
+    { name: 'an unknown charset everywhere, falling back to UTF-8', input: utf8('<?xml version="1.0" encoding="klingon"?><a>é</a>'), type: 'text/xml; charset=x-bogus', text: '<?xml version="1.0" encoding="klingon"?><a>é</a>', charset: 'utf-8', source: 'default' },
+    { name: 'a BOM that wins over a wrong header', input: bytes([0xef, 0xbb, 0xbf], utf8('<a>é</a>')), type: 'text/xml; charset=iso-8859-1', text: '<a>é</a>', charset: 'utf-8', source: 'bom' },
+    { name: 'a prolog claiming UTF-16 over ASCII bytes (a lie)', input: utf8('<?xml version="1.0" encoding="utf-16"?><a>é</a>'), type: undefined, text: '<?xml version="1.0" encoding="utf-16"?><a>é</a>', charset: 'utf-8', source: 'default' },
+    { name: 'undeclared Latin-1 bytes, recovered as windows-1252', input: encode('<rss><title>Últimas Notícias</title></rss>', 'latin1'), type: undefined, text: '<rss><title>Últimas Notícias</title></rss>', charset: 'windows-1252', source: 'default' },
+    { name: 'an ISO-8859-1 header over valid UTF-8 (old Apache default)', input: utf8('<a>Notícias “IA”</a>'), type: 'text/xml; charset=ISO-8859-1', text: '<a>Notícias “IA”</a>', charset: 'utf-8', source: 'sniffed' },
+    { name: 'mostly valid UTF-8 with one stray byte, kept as UTF-8', input: bytes(utf8('<a>ação'), [0xe9], utf8('</a>')), type: undefined, text: '<a>ação\ufffd</a>', charset: 'utf-8', source: 'default' },
+    { name: 'an empty body', input: new Uint8Array(0), type: 'text/xml', text: '', charset: 'utf-8', source: 'default' },
+  ])('GIVEN $name THEN decodes as $charset from $source', ({ input, type, text, charset, source }) => {
+    expect(decodeBodyDetailed(input, type)).toEqual({ text, charset, source });
+  });
+
+  it('GIVEN a subarray view THEN reads only the viewed bytes', () => {
+    const whole = utf8('xx<rss>é</rss>yy');
+    expect(decodeBody(whole.subarray(2, whole.length - 2))).toBe('<rss>é</rss>');
+  });
+});
+
+describe('decodeBody on fixtures', () => {
+  it.each([
+    { file: 'rss-parser/input/encoding.rss', contains: 'Jornal de Notícias - Últimas Notícias' },
+    { file: 'rss-parser/input/uolNoticias.rss', contains: '<description>Últimas Notícias</description>' },
+    { file: 'feedparser/euc-kr.xml', contains: '<title>년</title>' },
+    { file: 'hand-made/gb2312.xml', contains: '<title>人工智能代币上涨</title>' },
+  ])('GIVEN $file THEN the text contains $contains', ({ file, contains }) => {
+    const text = decodeBody(fixture(file));
+    expect(text).toContain(contains);
+    expect(text).not.toContain('\ufffd');
+  });
+});
+
+describe('charsetFromContentType', () => {
+  it.each([
+    ['text/xml; charset=UTF-8', 'utf-8'],
+    ['text/xml;charset="windows-1252"', 'windows-1252'],
+    ["application/atom+xml; charset='gb2312'", 'gb2312'],
+    ['text/xml; foo=bar; charset=iso-8859-1; q=1', 'iso-8859-1'],
+    ['text/xml', undefined],
+    [undefined, undefined],
+  ])('GIVEN %j THEN %j', (header, charset) => {
+    expect(charsetFromContentType(header)).toBe(charset);
+  });
+});
