@@ -6,7 +6,7 @@ import { decideMove, strongestMove } from '../domain/alert-policy.ts';
 import type { MoveAlert } from '../domain/alert.ts';
 import { timeframeMs } from '../domain/candles.ts';
 import { findCatalysts, type AnalyzedPost, type ThemeLinks } from '../domain/correlation.ts';
-import { detectMoves, type Move } from '../domain/moves.ts';
+import { detectMoves, hasRearmed, type Move } from '../domain/moves.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../domain/time.ts';
 import { queueAlert, type Runtime } from './runtime.ts';
 
@@ -50,7 +50,15 @@ export function detectAndAlertMoves(rt: Runtime): MoveCycleResult {
     const move = strongestMove(moves, thresholds);
     if (!move) continue;
     result.moves.push(move);
-    const decision = decideMove(move, thresholds.get(move.windowMinutes) ?? 0, rt.store.lastMoveAlert(move.symbol, move.direction), { ...rt.config.alerts.moves, mutedTokens: rt.config.alerts.moves.muted }, now);
+    const threshold = thresholds.get(move.windowMinutes) ?? 0;
+    const policy = { ...rt.config.alerts.moves, mutedTokens: rt.config.alerts.moves.muted };
+    const sameWindow = rt.store.lastMoveAlert(move.symbol, move.direction, move.windowMinutes);
+    const history = {
+      last: rt.store.lastMoveAlert(move.symbol, move.direction),
+      sameWindow,
+      rearmed: sameWindow ? hasRearmed({ candles, timeframeMs: step }, move.windowMinutes, move.direction, sameWindow.at, policy.rearmFraction * threshold, now) : true,
+    };
+    const decision = decideMove(move, threshold, history, policy, now);
     if (!decision.send) {
       result.skipped.push({ symbol: move.symbol, reason: decision.reason, detail: decision.detail });
       rt.log.debug({ symbol: move.symbol, decision }, 'move not alerted');

@@ -85,7 +85,8 @@ export interface Store {
   /** Push every pending delivery of a destination to `untilMs` (rate limit or outage). */
   postponeDestination(destination: string, untilMs: number): void;
   deliveryCounts(): DeliveryCounts;
-  lastMoveAlert(symbol: string, direction: 'up' | 'down'): PriorMoveAlert | undefined;
+  /** The latest move alert for a token and direction, optionally over one window only. */
+  lastMoveAlert(symbol: string, direction: 'up' | 'down', windowMinutes?: number): PriorMoveAlert | undefined;
   storyAlerted(storyId: string): boolean;
 
   close(): void;

@@ -168,7 +168,6 @@ export const alertsFileSchema = z
     correlation: z
       .object({
         lookbackHours: z.number().positive().default(24),
-        graceAfterStartHours: z.number().min(0).default(2),
         halfLifeHours: z.number().positive().default(8),
         minScore: z.number().min(0).default(0.15),
         maxCatalysts: z.number().int().positive().max(10).default(3),
@@ -179,6 +178,7 @@ export const alertsFileSchema = z
       .object({
         cooldownMinutes: z.number().min(0).default(240),
         escalationFactor: z.number().min(1).default(1.5),
+        rearmFraction: z.number().min(0).max(1).default(0.5),
         muted: z.array(symbol).default([]),
       })
       .strict()

@@ -8,7 +8,7 @@ import type { Severity } from './alert.ts';
 import type { Move } from './moves.ts';
 import { MINUTE_MS } from './time.ts';
 
-export type SkipReason = 'cooldown' | 'below-threshold' | 'duplicate-story' | 'muted' | 'too-old';
+export type SkipReason = 'cooldown' | 'not-rearmed' | 'below-threshold' | 'duplicate-story' | 'muted' | 'too-old';
 
 export type Decision =
   | { send: true; severity: Severity; reason: string; escalation: boolean }
@@ -18,6 +18,11 @@ export interface MovePolicy {
   cooldownMinutes: number;
   /** A move this many times bigger than the last alerted one breaks the cooldown. */
   escalationFactor: number;
+  /**
+   * After an alert, the same window re-alerts only once its return has fallen
+   * below this fraction of the threshold (hysteresis), or on escalation.
+   */
+  rearmFraction: number;
   mutedTokens: readonly string[];
 }
 
@@ -51,17 +56,31 @@ function moveSeverity(move: Move, threshold: number): Severity {
   return 'low';
 }
 
-/** Decide on a move given the last alert sent for the same token and direction. Pure. */
-export function decideMove(move: Move, threshold: number, last: PriorMoveAlert | undefined, policy: MovePolicy, now: number): Decision {
+/** What the policy needs to know about earlier alerts for the same token and direction. */
+export interface MoveHistory {
+  /** The latest alert, any window. */
+  last?: PriorMoveAlert;
+  /** The latest alert over the same window as the move. */
+  sameWindow?: PriorMoveAlert;
+  /** Whether the window's return fell back below the re-arm level since `sameWindow`. */
+  rearmed: boolean;
+}
+
+/** Decide on a move given earlier alerts for the same token and direction. Pure. */
+export function decideMove(move: Move, threshold: number, history: MoveHistory, policy: MovePolicy, now: number): Decision {
   if (policy.mutedTokens.includes(move.symbol)) return { send: false, reason: 'muted', detail: `${move.symbol} is muted` };
+  const severity = moveSeverity(move, threshold);
+  const { last, sameWindow } = history;
+  // Returns over different windows are not comparable: only a bigger move over the same window escalates.
+  const escalated = sameWindow !== undefined && Math.abs(move.return) >= Math.abs(sameWindow.return) * policy.escalationFactor;
+  if (escalated) return { send: true, severity, reason: `escalation: ${move.reasons.join(', ')}`, escalation: true };
   if (last && now - last.at < policy.cooldownMinutes * MINUTE_MS) {
-    const escalated = Math.abs(move.return) >= Math.abs(last.return) * policy.escalationFactor;
-    if (!escalated) {
-      return { send: false, reason: 'cooldown', detail: `${move.symbol} alerted ${Math.round((now - last.at) / MINUTE_MS)} min ago` };
-    }
-    return { send: true, severity: moveSeverity(move, threshold), reason: `escalation: ${move.reasons.join(', ')}`, escalation: true };
+    return { send: false, reason: 'cooldown', detail: `${move.symbol} alerted ${Math.round((now - last.at) / MINUTE_MS)} min ago` };
   }
-  return { send: true, severity: moveSeverity(move, threshold), reason: move.reasons.join(', '), escalation: false };
+  if (sameWindow && !history.rearmed) {
+    return { send: false, reason: 'not-rearmed', detail: `${move.symbol} has not fallen back below ${Math.round(policy.rearmFraction * threshold * 1000) / 10}% since its last alert` };
+  }
+  return { send: true, severity, reason: move.reasons.join(', '), escalation: false };
 }
 
 /** Decide on a newly seen post; `storyAlerted` says whether its story was already announced. Pure. */

@@ -73,7 +73,7 @@ export function describeMove(move: Move): string {
 function describeCatalyst(c: Catalyst, move: Move): string {
   const lead = move.startedAt - c.publishedAt;
   const when = lead >= 0 ? `${formatDuration(lead)} earlier` : `${formatDuration(-lead)} after the move began`;
-  const themes = c.themes.length > 0 ? `, themes ${c.themes.join('/')}` : '';
+  const themes = c.themes.length > 0 ? `, themes: ${c.themes.slice(0, 3).join(', ')}` : '';
   return `"${c.title}" (${c.source}), ${when}${themes}`;
 }
 

@@ -26,8 +26,6 @@ export interface AnalyzedPost {
 
 export interface CorrelationRules {
   lookbackHours: number;
-  /** Posts published this long after the move started still count, discounted (news lags prices sometimes). */
-  graceAfterStartHours: number;
   /** Half-life of time proximity, in hours. */
   halfLifeHours: number;
   minScore: number;
@@ -51,7 +49,8 @@ export type ThemeLinks = ReadonlyMap<string, readonly string[]>;
 
 const EXPLICIT_WEIGHT = 1;
 const THEME_WEIGHT = 0.6;
-const AFTER_START_DISCOUNT = 0.5;
+/** A post that lands while the move is under way may have fed it, but it cannot have started it. */
+const IN_MOVE_DISCOUNT = 0.5;
 
 /** Rank the posts that may have caused `move`. Pure. */
 export function findCatalysts(
@@ -61,11 +60,15 @@ export function findCatalysts(
   rules: CorrelationRules,
 ): Catalyst[] {
   const from = move.startedAt - rules.lookbackHours * HOUR_MS;
-  const until = move.startedAt + rules.graceAfterStartHours * HOUR_MS;
   const bestPerStory = new Map<string, Catalyst>();
+  const firstOfStory = new Map<string, AnalyzedPost>();
+  for (const post of posts) {
+    const first = firstOfStory.get(post.storyId);
+    if (!first || post.publishedAt < first.publishedAt) firstOfStory.set(post.storyId, post);
+  }
 
   for (const post of posts) {
-    if (post.publishedAt < from || post.publishedAt > until || post.publishedAt > move.endedAt) continue;
+    if (post.publishedAt < from || post.publishedAt >= move.endedAt) continue;
     const reasons: string[] = [];
     const explicit = post.tokens.find((t) => t.symbol === move.symbol);
     const linkedThemes = post.themes.filter((t) => themeLinks.get(t.id)?.includes(move.symbol));
@@ -85,7 +88,9 @@ export function findCatalysts(
     let proximity = Math.pow(0.5, Math.max(0, lead) / (rules.halfLifeHours * HOUR_MS));
     if (lead >= 0) reasons.push(`${formatDuration(lead)} before the move`);
     else {
-      proximity *= AFTER_START_DISCOUNT;
+      // The later in the move, the less of it the post can explain.
+      const progress = -lead / Math.max(1, move.endedAt - move.startedAt);
+      proximity *= IN_MOVE_DISCOUNT * (1 - progress);
       reasons.push(`${formatDuration(-lead)} after the move began`);
     }
 
@@ -96,22 +101,22 @@ export function findCatalysts(
 
     const score = Math.round(relevance * themeStrength * proximity * post.sourceWeight * storyBoost * 100) / 100;
     if (score < rules.minScore) continue;
+    // Translations and copies are one story, shown as its original post; the best-placed member sets the score.
+    const shown = firstOfStory.get(post.storyId) ?? post;
+    if (shown !== post) reasons.push(`via "${post.title}" (${post.source})`);
     const candidate: Catalyst = {
-      postId: post.id,
+      postId: shown.id,
       storyId: post.storyId,
-      url: post.url,
-      title: post.title,
-      source: post.source,
-      publishedAt: post.publishedAt,
-      themes: post.themes.map((t) => t.name),
+      url: shown.url,
+      title: shown.title,
+      source: shown.source,
+      publishedAt: shown.publishedAt,
+      themes: shown.themes.map((t) => t.name),
       score,
       reasons,
     };
-    // Translations and copies are one story: keep its earliest strong member.
     const prev = bestPerStory.get(post.storyId);
-    if (!prev || score > prev.score || (score === prev.score && post.publishedAt < prev.publishedAt)) {
-      bestPerStory.set(post.storyId, candidate);
-    }
+    if (!prev || score > prev.score) bestPerStory.set(post.storyId, candidate);
   }
   return [...bestPerStory.values()]
     .sort((a, b) => b.score - a.score || a.publishedAt - b.publishedAt)

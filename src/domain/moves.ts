@@ -133,3 +133,28 @@ export function formatPercent(fraction: number, digits = 1): string {
   const value = (fraction * 100).toFixed(digits);
   return fraction >= 0 ? `+${value}%` : `−${value.slice(1)}%`;
 }
+
+/**
+ * Hysteresis: whether, at some candle closed after `sinceMs`, the token's
+ * return over the window fell back below `level` (a fraction, in the move's
+ * direction). Until it has, the same move is still running and re-alerting it
+ * would be noise.
+ */
+export function hasRearmed(
+  input: Pick<MoveInput, 'candles' | 'timeframeMs'>,
+  windowMinutes: number,
+  direction: 'up' | 'down',
+  sinceMs: number,
+  level: number,
+  now: number,
+): boolean {
+  const { candles, timeframeMs: step } = input;
+  const steps = Math.max(1, Math.round((windowMinutes * 60_000) / step));
+  const end = lastClosedIndex(candles, now, step);
+  const sign = direction === 'up' ? 1 : -1;
+  for (let i = end; i >= steps && candles[i]!.time + step > sinceMs; i--) {
+    const r = windowReturnAt(candles, i, steps);
+    if (r !== undefined && sign * r < level) return true;
+  }
+  return false;
+}

@@ -11,24 +11,28 @@ const move = (r: number, windowMinutes = 1440, z = 3): Move => ({
   symbol: 'TAO', windowMinutes, direction: r >= 0 ? 'up' : 'down', startedAt: NOW - 5 * 60 * MIN, endedAt: NOW,
   fromPrice: 100, toPrice: 100 * (1 + r), return: r, z, reasons: ['|return| ≥ 15%'],
 });
-const movePolicy: MovePolicy = { cooldownMinutes: 240, escalationFactor: 1.5, mutedTokens: [] };
+const movePolicy: MovePolicy = { cooldownMinutes: 240, escalationFactor: 1.5, rearmFraction: 0.5, mutedTokens: [] };
+const prior = (minutesAgo: number, r: number, windowMinutes = 1440) => ({ at: NOW - minutesAgo * MIN, windowMinutes, return: r });
 
 describe('decideMove', () => {
   it.each([
-    ['no prior alert', undefined, { send: true, severity: 'medium' }],
-    ['prior alert inside cooldown', { at: NOW - 60 * MIN, windowMinutes: 1440, return: 0.2 }, { send: false, reason: 'cooldown' }],
-    ['prior alert after cooldown', { at: NOW - 300 * MIN, windowMinutes: 1440, return: 0.2 }, { send: true }],
-    ['escalation inside cooldown', { at: NOW - 60 * MIN, windowMinutes: 1440, return: 0.1 }, { send: true, escalation: true }],
-  ])('GIVEN %s', (_case, last, expected) => {
-    expect(decideMove(move(0.22), 0.15, last, movePolicy, NOW)).toMatchObject(expected);
+    ['no prior alert', { rearmed: true }, { send: true, severity: 'medium' }],
+    ['prior alert inside cooldown', { last: prior(60, 0.2), sameWindow: prior(60, 0.2), rearmed: false }, { send: false, reason: 'cooldown' }],
+    ['prior alert after cooldown, move fell back since', { last: prior(300, 0.2), sameWindow: prior(300, 0.2), rearmed: true }, { send: true }],
+    ['prior alert after cooldown, still the same trend', { last: prior(300, 0.2), sameWindow: prior(300, 0.2), rearmed: false }, { send: false, reason: 'not-rearmed' }],
+    ['escalation over the same window inside cooldown', { last: prior(60, 0.1), sameWindow: prior(60, 0.1), rearmed: false }, { send: true, escalation: true }],
+    ['a bigger number over another window inside cooldown', { last: prior(60, 0.06, 60), rearmed: true }, { send: false, reason: 'cooldown' }],
+    ['another window after cooldown', { last: prior(300, 0.06, 60), rearmed: true }, { send: true, escalation: false }],
+  ])('GIVEN %s', (_case, history, expected) => {
+    expect(decideMove(move(0.22), 0.15, history, movePolicy, NOW)).toMatchObject(expected);
   });
 
   it('GIVEN a muted token THEN skips with the reason', () => {
-    expect(decideMove(move(0.5), 0.15, undefined, { ...movePolicy, mutedTokens: ['TAO'] }, NOW)).toMatchObject({ send: false, reason: 'muted' });
+    expect(decideMove(move(0.5), 0.15, { rearmed: true }, { ...movePolicy, mutedTokens: ['TAO'] }, NOW)).toMatchObject({ send: false, reason: 'muted' });
   });
 
   it('GIVEN twice the threshold THEN high severity', () => {
-    expect(decideMove(move(0.31, 1440, 1), 0.15, undefined, movePolicy, NOW)).toMatchObject({ send: true, severity: 'high' });
+    expect(decideMove(move(0.31, 1440, 1), 0.15, { rearmed: true }, movePolicy, NOW)).toMatchObject({ send: true, severity: 'high' });
   });
 
   it('strongestMove prefers the most unusual window', () => {

@@ -17,7 +17,7 @@ const move: Move = {
   z: 4.1,
   reasons: ['|return| ≥ 15%'],
 };
-const rules: CorrelationRules = { lookbackHours: 24, graceAfterStartHours: 2, halfLifeHours: 8, minScore: 0.15, maxCatalysts: 3 };
+const rules: CorrelationRules = { lookbackHours: 24, halfLifeHours: 8, minScore: 0.15, maxCatalysts: 3 };
 const links = new Map([['decentralized-inference', ['TAO', 'AKT']]]);
 
 function post(overrides: Partial<AnalyzedPost>): AnalyzedPost {
@@ -53,7 +53,31 @@ describe('findCatalysts', () => {
 
   it('GIVEN the same post shifted after the move ended THEN it is no longer a candidate', () => {
     expect(findCatalysts(move, [post({ publishedAt: move.endedAt + H })], links, rules)).toEqual([]);
-    expect(findCatalysts(move, [post({ publishedAt: START + 3 * H })], links, rules)).toEqual([]);
+    expect(findCatalysts(move, [post({ publishedAt: move.endedAt })], links, rules)).toEqual([]);
+  });
+
+  it('GIVEN a post during the move THEN it counts less the later it came, with the reason', () => {
+    const explicit = { tokens: [{ symbol: 'TAO', score: 2 }] };
+    const early = findCatalysts(move, [post({ ...explicit, publishedAt: START + 2 * H })], links, rules)[0]!;
+    const late = findCatalysts(move, [post({ ...explicit, publishedAt: START + 6 * H })], links, rules)[0]!;
+    const before = findCatalysts(move, [post({ ...explicit, publishedAt: START - 2 * H })], links, rules)[0]!;
+    expect(early.reasons).toContain('2h after the move began');
+    // 1 × 1 × 0.5 × (1 − 2/10)
+    expect(early.score).toBeCloseTo(0.4, 2);
+    expect(late.score).toBeLessThan(early.score);
+    expect(before.score).toBeGreaterThan(early.score);
+  });
+
+  it('GIVEN a story whose translation is closest to the move THEN shows the original post, scored by the translation', () => {
+    const story = { storyId: 's', storyLanguages: ['en', 'fr'], storySources: 2 };
+    const [c] = findCatalysts(
+      move,
+      [post({ ...story, id: 'en', title: 'Original', publishedAt: START - 20 * H }), post({ ...story, id: 'fr', title: 'Traduction', source: 'FR', publishedAt: START - H })],
+      links,
+      rules,
+    );
+    expect(c).toMatchObject({ postId: 'en', title: 'Original' });
+    expect(c!.reasons).toContain('via "Traduction" (FR)');
   });
 
   it('GIVEN an explicit mention and a theme-only post THEN the explicit one ranks first', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Candle } from '../../src/domain/candles.ts';
 import { lastClosedIndex, simpleReturn, stdev, timeframeMs } from '../../src/domain/candles.ts';
-import { detectMoves, formatPercent, type MoveRules } from '../../src/domain/moves.ts';
+import { detectMoves, formatPercent, hasRearmed, type MoveRules } from '../../src/domain/moves.ts';
 
 const H = 3_600_000;
 const T0 = Date.UTC(2025, 0, 1);
@@ -82,4 +82,17 @@ describe('formatPercent', () => {
     [-0.034, '−3.4%'],
     [0, '+0.0%'],
   ])('%d → %s', (x, s) => expect(formatPercent(x)).toBe(s));
+});
+
+describe('hasRearmed', () => {
+  // 4h returns: rises to +12.5%, falls back to ~0, rises again.
+  const closes = [100, 100, 100, 100, 105, 110, 112.5, 112.5, 112.5, 112.5, 112.5, 115, 126];
+  const input = { candles: series(closes), timeframeMs: H };
+  const now = T0 + closes.length * H;
+  it('GIVEN the window return fell below the level since the alert THEN re-armed', () => {
+    expect(hasRearmed(input, 240, 'up', T0 + 7 * H, 0.05, now)).toBe(true);
+  });
+  it('GIVEN the return stayed above the level since the alert THEN not re-armed', () => {
+    expect(hasRearmed(input, 240, 'up', T0 + 12 * H, 0.05, now)).toBe(false);
+  });
 });

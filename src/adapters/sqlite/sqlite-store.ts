@@ -104,7 +104,11 @@ export function createSqliteStore(db: Database.Database): Store {
     failed: db.prepare(`UPDATE deliveries SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?`),
     postpone: db.prepare(`UPDATE deliveries SET next_attempt_at = MAX(next_attempt_at, ?) WHERE destination = ? AND status = 'pending'`),
     counts: db.prepare(`SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status`),
-    lastMove: db.prepare(`SELECT created_at, payload FROM alerts WHERE kind = 'move' AND symbol = ? AND direction = ? ORDER BY created_at DESC LIMIT 1`),
+    lastMove: db.prepare(`
+      SELECT created_at, payload FROM alerts
+      WHERE kind = 'move' AND symbol = @symbol AND direction = @direction
+        AND (@window IS NULL OR json_extract(payload, '$.move.windowMinutes') = @window)
+      ORDER BY created_at DESC LIMIT 1`),
     storyAlerted: db.prepare(`SELECT 1 FROM alerts WHERE kind = 'story' AND story_id = ? LIMIT 1`),
   };
 
@@ -286,8 +290,8 @@ export function createSqliteStore(db: Database.Database): Store {
       for (const r of q.counts.all() as { status: keyof DeliveryCounts; n: number }[]) counts[r.status] = r.n;
       return counts;
     },
-    lastMoveAlert(symbol, direction): PriorMoveAlert | undefined {
-      const r = q.lastMove.get(symbol, direction) as { created_at: number; payload: string } | undefined;
+    lastMoveAlert(symbol, direction, windowMinutes): PriorMoveAlert | undefined {
+      const r = q.lastMove.get({ symbol, direction, window: windowMinutes ?? null }) as { created_at: number; payload: string } | undefined;
       if (!r) return undefined;
       const alert = parseJson<Alert>(r.payload);
       if (alert.kind !== 'move') return undefined;

@@ -53,20 +53,20 @@ describe('renderDiscordMessage', () => {
           title: 'TAO +25.0% in 24h, abnormal +21.0% vs BTC \\(z 4.1\\)',
           url: 'https://decrypt.co/2025/03/14/bittensor-subnet-launch',
           description:
-            'TAO +25.0% in 24h, abnormal +21.0% vs BTC \\(z 4.1\\); likely catalyst: "Bittensor launches dynamic TAO for subnets" \\(Decrypt\\), 3h earlier, themes decentralized-ai.',
+            'TAO +25.0% in 24h, abnormal +21.0% vs BTC \\(z 4.1\\); likely catalyst: "Bittensor launches dynamic TAO for subnets" \\(Decrypt\\), 3h earlier, themes: decentralized-ai.',
           fields: [
             { name: 'Price', value: '400 → 500', inline: false },
             { name: 'BTC', value: '+4.0%', inline: false },
             {
               name: 'Likely catalyst',
               value:
-                '"Bittensor launches dynamic TAO for subnets" \\(Decrypt\\), 3h earlier, themes decentralized-ai · score 0.82 · mentions TAO; published 3h before the move\n<https://decrypt.co/2025/03/14/bittensor-subnet-launch>',
+                '"Bittensor launches dynamic TAO for subnets" \\(Decrypt\\), 3h earlier, themes: decentralized-ai · score 0.82 · mentions TAO; published 3h before the move\n<https://decrypt.co/2025/03/14/bittensor-subnet-launch>',
               inline: false,
             },
             {
               name: 'Also relevant',
               value:
-                '"AI tokens rally as Nvidia earnings loom" \\(CoinDesk\\), 10h after the move began, themes ai-agents/compute · score 0.41 · theme decentralized-ai links TAO\n<https://www.coindesk.com/markets/2025/03/14/ai-tokens-rally>',
+                '"AI tokens rally as Nvidia earnings loom" \\(CoinDesk\\), 10h after the move began, themes: ai-agents, compute · score 0.41 · theme decentralized-ai links TAO\n<https://www.coindesk.com/markets/2025/03/14/ai-tokens-rally>',
               inline: false,
             },
           ],
@@ -165,7 +165,7 @@ describe('renderDiscordFallback', () => {
   it('GIVEN a move alert THEN title, link and summary', () => {
     expect(renderDiscordFallback(viewAlert(sampleMoveAlert())).content).toBe(
       '**TAO +25.0% in 24h, abnormal +21.0% vs BTC \\(z 4.1\\)**\n<https://decrypt.co/2025/03/14/bittensor-subnet-launch>\n' +
-        'TAO +25.0% in 24h, abnormal +21.0% vs BTC \\(z 4.1\\); likely catalyst: "Bittensor launches dynamic TAO for subnets" \\(Decrypt\\), 3h earlier, themes decentralized-ai.',
+        'TAO +25.0% in 24h, abnormal +21.0% vs BTC \\(z 4.1\\); likely catalyst: "Bittensor launches dynamic TAO for subnets" \\(Decrypt\\), 3h earlier, themes: decentralized-ai.',
     );
   });
 });

@@ -23,13 +23,13 @@ describe('renderTelegramHtml', () => {
     expect(renderTelegramHtml(viewAlert(sampleMoveAlert()))).toBe(
       [
         '<b><a href="https://decrypt.co/2025/03/14/bittensor-subnet-launch">TAO +25.0% in 24h, abnormal +21.0% vs BTC (z 4.1)</a></b>',
-        'TAO +25.0% in 24h, abnormal +21.0% vs BTC (z 4.1); likely catalyst: "Bittensor launches dynamic TAO for subnets" (Decrypt), 3h earlier, themes decentralized-ai.',
+        'TAO +25.0% in 24h, abnormal +21.0% vs BTC (z 4.1); likely catalyst: "Bittensor launches dynamic TAO for subnets" (Decrypt), 3h earlier, themes: decentralized-ai.',
         '',
         '<b>Price:</b> 400 → 500',
         '<b>BTC:</b> +4.0%',
-        '<b>Likely catalyst:</b> "Bittensor launches dynamic TAO for subnets" (Decrypt), 3h earlier, themes decentralized-ai · score 0.82 · mentions TAO; published 3h before the move',
+        '<b>Likely catalyst:</b> "Bittensor launches dynamic TAO for subnets" (Decrypt), 3h earlier, themes: decentralized-ai · score 0.82 · mentions TAO; published 3h before the move',
         'https://decrypt.co/2025/03/14/bittensor-subnet-launch',
-        '<b>Also relevant:</b> "AI tokens rally as Nvidia earnings loom" (CoinDesk), 10h after the move began, themes ai-agents/compute · score 0.41 · theme decentralized-ai links TAO',
+        '<b>Also relevant:</b> "AI tokens rally as Nvidia earnings loom" (CoinDesk), 10h after the move began, themes: ai-agents, compute · score 0.41 · theme decentralized-ai links TAO',
         'https://www.coindesk.com/markets/2025/03/14/ai-tokens-rally',
         '',
         '<i>Move alert · abnormal move with a catalyst</i>',
