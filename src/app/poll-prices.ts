@@ -1,12 +1,14 @@
 /**
  * The price cycle: for every configured token, find the first venue that
  * lists it, fetch the candles missing since the last stored one (backfilling
- * on first run), and store them. One bad symbol or venue never blocks the rest.
+ * on first run), and store them. One bad symbol or venue never blocks the
+ * rest: a venue that cannot be reached is backed off (and reported once, not
+ * once per symbol) and its tokens fall back to their next venue.
  */
 import type { TokenConfig } from '../config/schema.ts';
-import { shouldWarnAboutFailure } from '../domain/feed-schedule.ts';
 import { timeframeMs } from '../domain/candles.ts';
-import { DAY_MS } from '../domain/time.ts';
+import { shouldWarnAboutFailure } from '../domain/feed-schedule.ts';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../domain/time.ts';
 import { ExchangeError, type PriceSource } from './ports.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -30,59 +32,98 @@ interface VenueChoice {
 
 /** Memory of the cycle between runs: where each symbol trades, and failure streaks for quiet logging. */
 export interface PricePollState {
-  venueOf: Map<string, VenueChoice>;
-  failures: Map<string, number>;
+  venueOf: Map<string, VenueChoice & { resolvedAt: number }>;
+  symbolFailures: Map<string, number>;
+  venueFailures: Map<string, number>;
   venueBackoffUntil: Map<string, number>;
 }
 
 export function createPricePollState(): PricePollState {
-  return { venueOf: new Map(), failures: new Map(), venueBackoffUntil: new Map() };
+  return { venueOf: new Map(), symbolFailures: new Map(), venueFailures: new Map(), venueBackoffUntil: new Map() };
 }
 
 export function venueCandidates(token: TokenConfig, quote: string): VenueChoice[] {
   return token.venues.map((v) => (typeof v === 'string' ? { venue: v, pair: `${token.symbol}/${quote}` } : { venue: v.exchange, pair: v.pair }));
 }
 
-const BACK_OFF_MS = 5 * 60_000;
+/** A fallback venue is only a stand-in: check the preferred ones again after this long. */
+const VENUE_RECHECK_MS = 6 * HOUR_MS;
 const MAX_CANDLES_PER_CYCLE = 5000;
 
-async function resolveVenue(rt: Runtime, deps: PricePollDeps, state: PricePollState, token: TokenConfig): Promise<VenueChoice | undefined> {
-  const cached = state.venueOf.get(token.symbol);
-  if (cached) return cached;
+function venueBackoffMs(failures: number): number {
+  return Math.min(30 * MINUTE_MS, MINUTE_MS * 2 ** Math.max(0, failures - 1));
+}
+
+function venueFailed(rt: Runtime, state: PricePollState, venue: string, err: ExchangeError): void {
+  const failures = (state.venueFailures.get(venue) ?? 0) + 1;
+  state.venueFailures.set(venue, failures);
+  state.venueBackoffUntil.set(venue, rt.clock.now() + venueBackoffMs(failures));
+  const log = rt.log.child({ venue });
+  if (shouldWarnAboutFailure(failures)) log.warn({ action: err.action, failures, error: err.message }, 'exchange unavailable; its tokens use their next venue meanwhile');
+  else log.debug({ failures }, 'exchange still unavailable');
+}
+
+function venueSucceeded(rt: Runtime, state: PricePollState, venue: string): void {
+  const failures = state.venueFailures.get(venue);
+  if (failures) rt.log.child({ venue }).info({ failures }, 'exchange reachable again');
+  state.venueFailures.delete(venue);
+  state.venueBackoffUntil.delete(venue);
+}
+
+/** Venue-level trouble (unreachable, rate limited) as opposed to a problem with one pair. */
+function isVenueFailure(err: unknown): err is ExchangeError {
+  return err instanceof ExchangeError && err.action !== 'skip-symbol';
+}
+
+async function resolveVenue(rt: Runtime, deps: PricePollDeps, state: PricePollState, token: TokenConfig): Promise<VenueChoice> {
   const now = rt.clock.now();
-  for (const choice of venueCandidates(token, rt.config.tokens.quote)) {
-    if ((state.venueBackoffUntil.get(choice.venue) ?? 0) > now) continue;
-    const source = await deps.sources(choice.venue);
-    if (await source.hasMarket(choice.pair)) {
-      state.venueOf.set(token.symbol, choice);
-      return choice;
+  const cached = state.venueOf.get(token.symbol);
+  const candidates = venueCandidates(token, rt.config.tokens.quote);
+  if (cached && (now - cached.resolvedAt < VENUE_RECHECK_MS || cached.venue === candidates[0]?.venue)) return cached;
+  const notes: string[] = [];
+  for (const choice of candidates) {
+    if ((state.venueBackoffUntil.get(choice.venue) ?? 0) > now) {
+      notes.push(`${choice.venue} unavailable`);
+      continue;
     }
-    rt.log.info({ symbol: token.symbol, venue: choice.venue, pair: choice.pair }, 'pair not listed on venue; trying the next one');
+    try {
+      const source = await deps.sources(choice.venue);
+      const listed = await source.hasMarket(choice.pair);
+      venueSucceeded(rt, state, choice.venue);
+      if (listed) {
+        if (cached?.venue !== choice.venue) rt.log.info({ symbol: token.symbol, venue: choice.venue, pair: choice.pair }, 'token priced on venue');
+        state.venueOf.set(token.symbol, { ...choice, resolvedAt: now });
+        return choice;
+      }
+      notes.push(`${choice.venue} does not list ${choice.pair}`);
+    } catch (err) {
+      if (!isVenueFailure(err)) throw err;
+      venueFailed(rt, state, choice.venue, err);
+      notes.push(`${choice.venue} unavailable`);
+    }
   }
-  return undefined;
+  const anyDown = notes.some((n) => n.endsWith('unavailable'));
+  throw new ExchangeError(anyDown ? 'retry' : 'skip-symbol', `${token.symbol}: no venue can price it now (${notes.join('; ')})${anyDown ? '' : '; add a venue that lists it in tokens.yaml'}`, { venue: 'all', symbol: token.symbol });
 }
 
 async function pollToken(rt: Runtime, deps: PricePollDeps, state: PricePollState, token: TokenConfig): Promise<number> {
   const { timeframe, backfillDays } = rt.config.alerts.market;
   const choice = await resolveVenue(rt, deps, state, token);
-  if (!choice) {
-    throw new ExchangeError('skip-symbol', `${token.symbol}: no configured venue lists it (${venueCandidates(token, rt.config.tokens.quote).map((v) => `${v.venue} ${v.pair}`).join(', ')}); add a venue in tokens.yaml`, { venue: 'all', symbol: token.symbol });
-  }
   const step = timeframeMs(timeframe);
   const now = rt.clock.now();
-  const last = rt.store.lastCandleTime(token.symbol, timeframe);
   // Re-fetch the last stored candle: it was probably still open when stored.
-  const since = last ?? now - backfillDays * DAY_MS;
+  const since = rt.store.lastCandleTime(token.symbol, timeframe) ?? now - backfillDays * DAY_MS;
   const limit = Math.min(MAX_CANDLES_PER_CYCLE, Math.ceil((now - since) / step) + 1);
-  const source = await deps.sources(choice.venue);
   try {
+    const source = await deps.sources(choice.venue);
     const candles = await source.candles(choice.pair, timeframe, since, limit);
     rt.store.saveCandles(token.symbol, choice.venue, timeframe, candles);
+    venueSucceeded(rt, state, choice.venue);
     return candles.length;
   } catch (err) {
-    // A pair that disappears (delisting) sends the symbol back to venue resolution next cycle.
-    if (err instanceof ExchangeError && err.action === 'skip-symbol') state.venueOf.delete(token.symbol);
-    if (err instanceof ExchangeError && err.action === 'back-off') state.venueBackoffUntil.set(choice.venue, now + BACK_OFF_MS);
+    // A pair that disappears (delisting) or a venue that goes down sends the symbol back to venue resolution.
+    state.venueOf.delete(token.symbol);
+    if (isVenueFailure(err)) venueFailed(rt, state, choice.venue, err);
     throw err;
   }
 }
@@ -95,16 +136,17 @@ export async function pollPrices(rt: Runtime, deps: PricePollDeps, state: PriceP
     const log = rt.log.child({ symbol: token.symbol });
     try {
       candlesStored += await pollToken(rt, deps, state, token);
-      const streak = state.failures.get(token.symbol) ?? 0;
+      const streak = state.symbolFailures.get(token.symbol) ?? 0;
       if (streak > 0) log.info({ failures: streak }, 'prices recovered');
-      state.failures.delete(token.symbol);
+      state.symbolFailures.delete(token.symbol);
     } catch (err) {
       failed.push(token.symbol);
-      const streak = (state.failures.get(token.symbol) ?? 0) + 1;
-      state.failures.set(token.symbol, streak);
+      const streak = (state.symbolFailures.get(token.symbol) ?? 0) + 1;
+      state.symbolFailures.set(token.symbol, streak);
       if (!(err instanceof ExchangeError)) log.error({ err }, 'unexpected error while fetching prices (bug?)');
-      else if (shouldWarnAboutFailure(streak)) log.warn({ action: err.action, venue: err.details.venue, failures: streak, error: err.message }, 'price fetch failed');
-      else log.debug({ action: err.action, failures: streak }, 'price fetch failed again');
+      // Venue outages are reported per venue; only problems particular to this token warn here.
+      else if (err.action === 'skip-symbol' && shouldWarnAboutFailure(streak)) log.warn({ failures: streak, error: err.message }, 'token cannot be priced');
+      else log.debug({ action: err.action, failures: streak, error: err.message }, 'price fetch failed');
     }
   }
   return { symbols: rt.config.tokens.tokens.length, candlesStored, failed };
