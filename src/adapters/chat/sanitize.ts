@@ -18,6 +18,8 @@ const ELLIPSIS = '…';
  * that can make "gro.live//:sptth" read as a trusted link ("Trojan Source").
  * ZWJ/ZWNJ stay: emoji sequences and several scripts need them.
  */
+// Matching control characters is the point of this expression.
+// eslint-disable-next-line no-control-regex
 const UNSAFE_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
