@@ -10,6 +10,9 @@ import type { Post } from '../domain/post.ts';
 import type { Sentiment } from '../domain/sentiment.ts';
 import type { StoryCandidate } from '../domain/stories.ts';
 import type { ThemeTag, TokenTag } from '../domain/tagging.ts';
+import type { ChatStore } from './chat-store.ts';
+import type { LanguageStore } from './language-store.ts';
+import type { MarketStore } from './market-store.ts';
 
 export interface FeedState {
   feedId: string;
@@ -57,7 +60,7 @@ export interface DeliveryCounts {
   dead: number;
 }
 
-export interface Store {
+export interface CoreStore {
   getFeedState(feedId: string): FeedState | undefined;
   saveFeedState(state: FeedState): void;
 
@@ -91,3 +94,6 @@ export interface Store {
 
   close(): void;
 }
+
+/** Everything the bot persists: the core tables plus each area's own. */
+export interface Store extends CoreStore, LanguageStore, MarketStore, ChatStore {}

@@ -11,26 +11,34 @@ import type { Candle } from '../../domain/candles.ts';
 import type { AnalyzedPost } from '../../domain/correlation.ts';
 import type { Post } from '../../domain/post.ts';
 import type { StoryCandidate } from '../../domain/stories.ts';
-import type { Delivery, DeliveryCounts, FeedState, PostAnalysis, Store, StoryInfo } from '../../app/store.ts';
+import type { CoreStore, Delivery, DeliveryCounts, FeedState, PostAnalysis, Store, StoryInfo } from '../../app/store.ts';
+import { createSqliteChatStore } from './chat-store.ts';
+import { createSqliteLanguageStore } from './language-store.ts';
+import { createSqliteMarketStore } from './market-store.ts';
 import { MIGRATIONS } from './migrations.ts';
 
 type Row = Record<string, unknown>;
 
 function migrate(db: Database.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > MIGRATIONS.length) {
-    throw new Error(`Database schema version ${current} is newer than this build knows (${MIGRATIONS.length}): upgrade Narrative Radar`);
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)');
+  const applied = new Set((db.prepare('SELECT name FROM schema_migrations').all() as { name: string }[]).map((r) => r.name));
+  const known = new Set(MIGRATIONS.map((m) => m.name));
+  const unknown = [...applied].filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    throw new Error(`Database has migrations this build does not know (${unknown.join(', ')}): it was written by a newer version; upgrade Narrative Radar`);
   }
-  for (let v = current; v < MIGRATIONS.length; v++) {
+  const record = db.prepare('INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)');
+  for (const m of MIGRATIONS) {
+    if (applied.has(m.name) || m.sql.trim() === '') continue;
     db.transaction(() => {
-      db.exec(MIGRATIONS[v]!);
-      db.pragma(`user_version = ${v + 1}`);
+      db.exec(m.sql);
+      record.run(m.name, Date.now());
     })();
   }
 }
 
-/** Open (creating if needed) the database at `file`; ":memory:" for tests. */
-export function openSqliteStore(file: string): Store {
+/** Open (creating if needed) and migrate the database at `file`; ":memory:" for tests. */
+export function openSqliteDatabase(file: string): Database.Database {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -38,14 +46,24 @@ export function openSqliteStore(file: string): Store {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
-  return createSqliteStore(db);
+  return db;
+}
+
+/** Open the database at `file` and return the store over it. */
+export function openSqliteStore(file: string): Store {
+  return createSqliteStore(openSqliteDatabase(file));
+}
+
+/** The whole store: the core tables plus each area's own tables, each from its own module. */
+export function createSqliteStore(db: Database.Database): Store {
+  return Object.assign(createSqliteCoreStore(db), createSqliteLanguageStore(db), createSqliteMarketStore(db), createSqliteChatStore(db));
 }
 
 const json = (v: unknown) => JSON.stringify(v);
 const parseJson = <T>(v: unknown): T => JSON.parse(String(v)) as T;
 const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
 
-export function createSqliteStore(db: Database.Database): Store {
+function createSqliteCoreStore(db: Database.Database): CoreStore {
   const q = {
     feedState: db.prepare('SELECT * FROM feed_state WHERE feed_id = ?'),
     saveFeedState: db.prepare(`
