@@ -11,6 +11,7 @@ import type { Sentiment } from '../domain/sentiment.ts';
 import type { StoryCandidate } from '../domain/stories.ts';
 import type { ThemeTag, TokenTag } from '../domain/tagging.ts';
 import type { ChatStore } from './chat-store.ts';
+import type { CommandsStore } from './commands-store.ts';
 import type { LanguageStore } from './language-store.ts';
 import type { MarketStore } from './market-store.ts';
 
@@ -96,4 +97,4 @@ export interface CoreStore {
 }
 
 /** Everything the bot persists: the core tables plus each area's own. */
-export interface Store extends CoreStore, LanguageStore, MarketStore, ChatStore {}
+export interface Store extends CoreStore, LanguageStore, MarketStore, ChatStore, CommandsStore {}

@@ -7,6 +7,7 @@ import core from './migrations/001-core.ts';
 import language from './migrations/002-language.ts';
 import market from './migrations/003-market.ts';
 import chat from './migrations/004-chat.ts';
+import commands from './migrations/005-commands.ts';
 
 export interface Migration {
   name: string;
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '002-language', sql: language },
   { name: '003-market', sql: market },
   { name: '004-chat', sql: chat },
+  { name: '005-commands', sql: commands },
 ];

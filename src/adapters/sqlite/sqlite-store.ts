@@ -13,6 +13,7 @@ import type { Post } from '../../domain/post.ts';
 import type { StoryCandidate } from '../../domain/stories.ts';
 import type { CoreStore, Delivery, DeliveryCounts, FeedState, PostAnalysis, Store, StoryInfo } from '../../app/store.ts';
 import { createSqliteChatStore } from './chat-store.ts';
+import { createSqliteCommandsStore } from './commands-store.ts';
 import { createSqliteLanguageStore } from './language-store.ts';
 import { createSqliteMarketStore } from './market-store.ts';
 import { MIGRATIONS } from './migrations.ts';
@@ -56,7 +57,7 @@ export function openSqliteStore(file: string): Store {
 
 /** The whole store: the core tables plus each area's own tables, each from its own module. */
 export function createSqliteStore(db: Database.Database): Store {
-  return Object.assign(createSqliteCoreStore(db), createSqliteLanguageStore(db), createSqliteMarketStore(db), createSqliteChatStore(db));
+  return Object.assign(createSqliteCoreStore(db), createSqliteLanguageStore(db), createSqliteMarketStore(db), createSqliteChatStore(db), createSqliteCommandsStore(db));
 }
 
 const json = (v: unknown) => JSON.stringify(v);

@@ -1,2 +1,2 @@
-/** Subscriptions, overrides, audit log (issue: chat experience). Empty until that work lands: empty migrations are not applied. */
+/** Delivery state per destination: pause/deactivation, rate-limit windows (issue: chat experience, delivery). Empty until that work lands: empty migrations are not applied. */
 export default '';
