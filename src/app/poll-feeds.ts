@@ -36,6 +36,9 @@ export interface FeedCycleResult {
   outcomes: FeedPollOutcome[];
 }
 
+/** Consecutive non-retryable failures (a feed URL that serves HTML, 403…) before disabling. */
+const NON_RETRYABLE_FAILURE_LIMIT = 3;
+
 function initialState(feedId: string): FeedState {
   return { feedId, failures: 0, nextPollAt: 0, itemsSeen: 0 };
 }
@@ -95,7 +98,9 @@ async function pollOne(rt: Runtime, deps: FeedPollDeps, feed: FeedConfig, state:
     const failures = state.failures + 1;
     const message = err instanceof Error ? err.message : String(err);
     const permanent = err instanceof FeedError && err.kind === 'gone';
-    const disable = permanent || failures >= rules.disableAfterFailures;
+    // Errors that waiting will not fix (HTML instead of a feed, 401/403, too large) get a short leash.
+    const limit = err instanceof FeedError && !err.retryable ? Math.min(NON_RETRYABLE_FAILURE_LIMIT, rules.disableAfterFailures) : rules.disableAfterFailures;
+    const disable = permanent || failures >= limit;
     if (!(err instanceof FeedError)) log.error({ err, url: feed.url }, 'unexpected error while polling feed (bug?)');
     else if (shouldWarnAboutFailure(failures) || disable) {
       log.warn({ url: feed.url, kind: err.kind, failures, error: message }, 'feed poll failed');

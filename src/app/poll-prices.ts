@@ -79,17 +79,20 @@ async function resolveVenue(rt: Runtime, deps: PricePollDeps, state: PricePollSt
   const now = rt.clock.now();
   const cached = state.venueOf.get(token.symbol);
   const candidates = venueCandidates(token, rt.config.tokens.quote);
-  if (cached && (now - cached.resolvedAt < VENUE_RECHECK_MS || cached.venue === candidates[0]?.venue)) return cached;
+  const backedOff = (venue: string) => (state.venueBackoffUntil.get(venue) ?? 0) > now;
+  // A remembered venue that has since gone down is no choice: resolve again so its tokens fall back.
+  if (cached && !backedOff(cached.venue) && (now - cached.resolvedAt < VENUE_RECHECK_MS || cached.venue === candidates[0]?.venue)) return cached;
   const notes: string[] = [];
   for (const choice of candidates) {
-    if ((state.venueBackoffUntil.get(choice.venue) ?? 0) > now) {
+    if (backedOff(choice.venue)) {
       notes.push(`${choice.venue} unavailable`);
       continue;
     }
     try {
       const source = await deps.sources(choice.venue);
+      // No venueSucceeded() here: hasMarket() may answer from a market list cached long ago,
+      // which says nothing about whether the venue is reachable now. candles() decides that.
       const listed = await source.hasMarket(choice.pair);
-      venueSucceeded(rt, state, choice.venue);
       if (listed) {
         if (cached?.venue !== choice.venue) rt.log.info({ symbol: token.symbol, venue: choice.venue, pair: choice.pair }, 'token priced on venue');
         state.venueOf.set(token.symbol, { ...choice, resolvedAt: now });
@@ -108,23 +111,28 @@ async function resolveVenue(rt: Runtime, deps: PricePollDeps, state: PricePollSt
 
 async function pollToken(rt: Runtime, deps: PricePollDeps, state: PricePollState, token: TokenConfig): Promise<number> {
   const { timeframe, backfillDays } = rt.config.alerts.market;
-  const choice = await resolveVenue(rt, deps, state, token);
   const step = timeframeMs(timeframe);
-  const now = rt.clock.now();
-  // Re-fetch the last stored candle: it was probably still open when stored.
-  const since = rt.store.lastCandleTime(token.symbol, timeframe) ?? now - backfillDays * DAY_MS;
-  const limit = Math.min(MAX_CANDLES_PER_CYCLE, Math.ceil((now - since) / step) + 1);
-  try {
-    const source = await deps.sources(choice.venue);
-    const candles = await source.candles(choice.pair, timeframe, since, limit);
-    rt.store.saveCandles(token.symbol, choice.venue, timeframe, candles);
-    venueSucceeded(rt, state, choice.venue);
-    return candles.length;
-  } catch (err) {
-    // A pair that disappears (delisting) or a venue that goes down sends the symbol back to venue resolution.
-    state.venueOf.delete(token.symbol);
-    if (isVenueFailure(err)) venueFailed(rt, state, choice.venue, err);
-    throw err;
+  const venues = venueCandidates(token, rt.config.tokens.quote).length;
+  // A venue that fails is backed off before resolving again, so each attempt tries the next venue.
+  for (let attempt = 1; ; attempt++) {
+    const choice = await resolveVenue(rt, deps, state, token);
+    const now = rt.clock.now();
+    // Re-fetch the last stored candle: it was probably still open when stored.
+    const since = rt.store.lastCandleTime(token.symbol, timeframe) ?? now - backfillDays * DAY_MS;
+    const limit = Math.min(MAX_CANDLES_PER_CYCLE, Math.ceil((now - since) / step) + 1);
+    try {
+      const source = await deps.sources(choice.venue);
+      const candles = await source.candles(choice.pair, timeframe, since, limit);
+      rt.store.saveCandles(token.symbol, choice.venue, timeframe, candles);
+      venueSucceeded(rt, state, choice.venue);
+      return candles.length;
+    } catch (err) {
+      // A pair that disappears (delisting) or a venue that goes down sends the symbol back to venue resolution.
+      state.venueOf.delete(token.symbol);
+      if (!isVenueFailure(err)) throw err;
+      venueFailed(rt, state, choice.venue, err);
+      if (attempt >= venues) throw err;
+    }
   }
 }
 

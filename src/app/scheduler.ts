@@ -30,6 +30,8 @@ export function startScheduler(jobs: readonly Job[], log: Logger): Scheduler {
   for (const job of jobs) {
     const jobLog = log.child({ job: job.name });
     const guarded = singleFlight(async () => {
+      // A follow-up folded in before stop() must not start a whole new cycle during shutdown.
+      if (stopped) return;
       const started = performance.now();
       try {
         const result = await job.run();
