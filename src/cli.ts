@@ -15,9 +15,17 @@ Commands:
   start                      run the bot (feeds, prices, alerts) until SIGINT/SIGTERM
   demo                       run the whole pipeline offline against loopback imitations
   config check [DIR]         validate config/*.yaml (default: the bundled config/) and exit
+  config show [SECTION...]   the effective config: YAML plus admin overrides from chat (marked), and the audit log
+  deploy-commands [--guild ID] register Discord slash commands (guild or global) and the Telegram command menu
   parse-feed FILE... [--json] parse feed files or folders and report what was found
+  analyze [FILE...] [--json] language, themes, tokens, sentiment and stories of posts, and why they matched
+                             (JSON lines {id,title,text,url?,published?,source?,lang?} or plain text; stdin if no FILE)
   feeds list                 show each feed's state (last success, failures, disabled)
   feeds enable ID            re-enable a feed that was disabled after failures
+  replay --feeds PATH... --prices DIR [--config DIR] [--from ISO] [--to ISO] [--json] [--compare-config DIR]
+                             what the bot would have sent over past feeds and candles (virtual clock, nothing sent)
+  event-study [--theme ID] [--source ID] [--json]
+                             mean abnormal returns after posts, per theme and per source
   help                       show this help
 
 Environment: see .env.example (tokens, DB_PATH, CONFIG_DIR, LOG_LEVEL…).`;
@@ -102,6 +110,12 @@ async function start(env: ReturnType<typeof parseEnv>): Promise<number> {
   return 0;
 }
 
+async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -113,11 +127,27 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'config':
       if (rest[0] === 'check') return configCheck(rest[1] ?? parseEnv(process.env).CONFIG_DIR ?? DEFAULT_CONFIG_DIR);
+      if (rest[0] === 'show') return (await import('./cli/config-show-command.ts')).configShowCommand(rest.slice(1), { env: parseEnv(process.env), out: (l) => console.log(l) });
       break;
     case 'parse-feed':
       return parseFeedCommand(rest);
+    case 'analyze': {
+      const { analyzeCommand } = await import('./cli/analyze-command.ts');
+      return analyzeCommand(rest, { env: parseEnv(process.env), out: (l) => console.log(l), err: (l) => console.error(l), readStdin: () => readStream(process.stdin) });
+    }
+    case 'deploy-commands':
+      return (await import('./cli/deploy-commands-command.ts')).deployCommandsCommand(rest, { env: parseEnv(process.env), out: (l) => console.log(l), err: (l) => console.error(l) });
     case 'feeds':
       return feedsCommand(rest, parseEnv(process.env));
+    case 'replay': {
+      const { runReplayCommand } = await import('./cli/replay-command.ts');
+      return runReplayCommand(rest);
+    }
+    case 'event-study': {
+      const { runEventStudyCommand } = await import('./cli/event-study-command.ts');
+      return runEventStudyCommand(rest);
+    }
+    case 'destinations': return (await import('./cli/destinations-command.ts')).destinationsCommand(rest, { env: parseEnv(process.env), out: (l) => console.log(l), err: (l) => console.error(l) });
     case undefined:
     case 'help':
     case '--help':

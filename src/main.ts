@@ -2,7 +2,8 @@
  * Composition root: the only place that reads the environment and builds
  * adapters. Everything below receives plain objects.
  */
-import { deliverDue } from './app/deliver.ts';
+import { deliverDue, timerSleep, type Sleep } from './app/deliver.ts';
+import { createRateLimiter } from './app/rate-limiter.ts';
 import { detectAndAlertMoves } from './app/detect-moves.ts';
 import { pollFeeds } from './app/poll-feeds.ts';
 import { createPricePollState, pollPrices, type PriceSourceProvider } from './app/poll-prices.ts';
@@ -10,6 +11,7 @@ import type { AlertSink, Logger, PriceSource } from './app/ports.ts';
 import { createRuntime, type Runtime } from './app/runtime.ts';
 import { startScheduler, type Scheduler } from './app/scheduler.ts';
 import { singleFlight } from './app/concurrency.ts';
+import { lazyChartRenderer } from './adapters/charts/chart-renderer.ts';
 import { createConsoleSink } from './adapters/console/console-sink.ts';
 import { createDiscordSink, createDiscordWebhookSink } from './adapters/discord/discord-sink.ts';
 import { createCcxtPriceSource } from './adapters/exchange/ccxt-price-source.ts';
@@ -24,6 +26,13 @@ import { DEFAULT_CONFIG_DIR, DEFAULT_DB_PATH } from './config/paths.ts';
 import type { DestinationRule } from './domain/routing.ts';
 import type { Clock } from './domain/time.ts';
 import { DAY_MS } from './domain/time.ts';
+import { lookup } from 'node:dns/promises';
+import { withStoredOverrides } from './app/commands/config-overrides.ts';
+import { chatDestinationsOf } from './app/commands/destinations.ts';
+import { runCommand } from './app/commands/run-command.ts';
+import type { CommandDeps } from './app/commands/types.ts';
+import { startDiscordCommands } from './adapters/discord/commands/discord-commands.ts';
+import { startTelegramCommands } from './adapters/telegram/commands/telegram-commands.ts';
 
 
 export const systemClock: Clock = { now: () => Date.now() };
@@ -56,29 +65,29 @@ export function buildDestinations(config: AppConfig, env: Env, rawEnv: NodeJS.Pr
         break;
       case 'discord':
         if (!env.DISCORD_TOKEN) log.warn({ destination: d.id }, 'DISCORD_TOKEN is not set; Discord destination skipped');
-        else add(rule, createDiscordSink({ id: d.id, token: env.DISCORD_TOKEN, channelId: d.channelId, apiRoot: discordApi }));
+        else add(rule, createDiscordSink({ id: d.id, token: env.DISCORD_TOKEN, channelId: d.channelId, apiRoot: discordApi, mentions: d.mentions, charts: lazyChartRenderer, logger: log }));
         break;
       case 'discord-webhook': {
         const url = rawEnv[d.urlEnv];
         if (!url) log.warn({ destination: d.id, variable: d.urlEnv }, 'webhook URL variable is not set; destination skipped');
-        else add(rule, createDiscordWebhookSink({ id: d.id, webhookUrl: url, apiRoot: discordApi }));
+        else add(rule, createDiscordWebhookSink({ id: d.id, webhookUrl: url, apiRoot: discordApi, mentions: d.mentions, charts: lazyChartRenderer, logger: log }));
         break;
       }
       case 'telegram':
         if (!env.TELEGRAM_BOT_TOKEN) log.warn({ destination: d.id }, 'TELEGRAM_BOT_TOKEN is not set; Telegram destination skipped');
-        else add(rule, createTelegramSink({ id: d.id, token: env.TELEGRAM_BOT_TOKEN, chatId: d.chatId, messageThreadId: d.messageThreadId, apiRoot: telegramApi }));
+        else add(rule, createTelegramSink({ id: d.id, token: env.TELEGRAM_BOT_TOKEN, chatId: d.chatId, messageThreadId: d.messageThreadId, apiRoot: telegramApi, charts: lazyChartRenderer, logger: log }));
         break;
     }
   }
   if (config.alerts.destinations.length === 0) {
     if (env.DISCORD_TOKEN && env.DISCORD_CHANNEL_ID) {
-      add({ id: 'discord', minSeverity: 'low' }, createDiscordSink({ id: 'discord', token: env.DISCORD_TOKEN, channelId: env.DISCORD_CHANNEL_ID, apiRoot: discordApi }));
+      add({ id: 'discord', minSeverity: 'low' }, createDiscordSink({ id: 'discord', token: env.DISCORD_TOKEN, channelId: env.DISCORD_CHANNEL_ID, apiRoot: discordApi, charts: lazyChartRenderer, logger: log }));
     } else if (env.DISCORD_TOKEN) log.warn({}, 'DISCORD_TOKEN is set but DISCORD_CHANNEL_ID is not; Discord alerts are off');
     if (env.DISCORD_WEBHOOK_URL) {
-      add({ id: 'discord-webhook', minSeverity: 'low' }, createDiscordWebhookSink({ id: 'discord-webhook', webhookUrl: env.DISCORD_WEBHOOK_URL, apiRoot: discordApi }));
+      add({ id: 'discord-webhook', minSeverity: 'low' }, createDiscordWebhookSink({ id: 'discord-webhook', webhookUrl: env.DISCORD_WEBHOOK_URL, apiRoot: discordApi, charts: lazyChartRenderer, logger: log }));
     }
     if (env.TELEGRAM_BOT_TOKEN && env.TELEGRAM_CHAT_ID) {
-      add({ id: 'telegram', minSeverity: 'low' }, createTelegramSink({ id: 'telegram', token: env.TELEGRAM_BOT_TOKEN, chatId: env.TELEGRAM_CHAT_ID, apiRoot: telegramApi }));
+      add({ id: 'telegram', minSeverity: 'low' }, createTelegramSink({ id: 'telegram', token: env.TELEGRAM_BOT_TOKEN, chatId: env.TELEGRAM_CHAT_ID, apiRoot: telegramApi, charts: lazyChartRenderer, logger: log }));
     } else if (env.TELEGRAM_BOT_TOKEN) log.warn({}, 'TELEGRAM_BOT_TOKEN is set but TELEGRAM_CHAT_ID is not; Telegram alerts are off');
   }
   if (rules.length === 0) {
@@ -108,21 +117,32 @@ export interface BotParts {
   runtime: Runtime;
   destinations: Destinations;
   prices: PriceSourceProvider;
+  /**
+   * How delivery waits for a rate-limit slot on the runtime's clock (timers for the
+   * system clock, advancing a virtual one in tests). Without it, delivery never
+   * waits inside a run: what is not yet allowed goes out on a later run.
+   */
+  sleep?: Sleep;
 }
 
 export interface Cycles {
   feeds: () => Promise<void>;
   prices: () => Promise<void>;
   deliver: () => Promise<void>;
+  /** End delivery's rate-limit waits now and start no new send (shutdown). */
+  stopDelivery: () => void;
 }
 
 /** The cycles of the bot over a runtime, shared by `start`, the demo and the end-to-end tests. */
 export function createCycles(parts: BotParts, fetcher = createHttpFeedFetcher(), parser = createFeedParser()): Cycles {
   const { runtime: rt } = parts;
   const priceState = createPricePollState();
+  // One limiter for the bot's life: pacing holds across delivery runs.
+  const limiter = createRateLimiter(rt.clock);
+  const stopping = new AbortController();
   const deliver = singleFlight(async () => {
-    const r = await deliverDue(rt, { sinks: parts.destinations.sinks });
-    if (r.sent + r.failed > 0) rt.log.debug({ ...r }, 'delivery run');
+    const r = await deliverDue(rt, { sinks: parts.destinations.sinks, limiter, sleep: parts.sleep, signal: stopping.signal });
+    if (r.sent + r.failed + r.coalesced > 0) rt.log.debug({ ...r }, 'delivery run');
   });
   rt.onAlertsQueued = () => void deliver();
   return {
@@ -137,6 +157,47 @@ export function createCycles(parts: BotParts, fetcher = createHttpFeedFetcher(),
       rt.log.info({ candles: r.candlesStored, failed: r.failed, moves: m.moves.length, alerts: m.alertsQueued }, 'price cycle');
     },
     deliver,
+    stopDelivery: () => stopping.abort(),
+  };
+}
+
+/** Addresses a host name resolves to, for the feed URL check (3 s at most: a chat reply cannot wait longer). */
+async function lookupHost(hostname: string): Promise<string[]> {
+  const answer = lookup(hostname, { all: true, verbatim: true }).then((list) => list.map((a) => a.address));
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('DNS lookup timed out')), 3_000)));
+  return Promise.race([answer, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The chat command bots: Discord (gateway) when DISCORD_TOKEN is set, Telegram
+ * (long polling) when TELEGRAM_BOT_TOKEN is set. A bot that fails to start is
+ * logged and left out: alerts still go out without it.
+ */
+export async function startChatCommands(runtime: Runtime, yamlConfig: AppConfig, env: Env, wired: readonly DestinationRule[]): Promise<{ stop(): Promise<void> }> {
+  const bots: { stop(): Promise<void> }[] = [];
+  if (!env.DISCORD_TOKEN && !env.TELEGRAM_BOT_TOKEN) return { stop: async () => {} };
+  const deps: CommandDeps = { rt: runtime, baseConfig: () => yamlConfig, feedUrls: { allowPrivate: env.ALLOW_PRIVATE_FEED_URLS, lookup: lookupHost } };
+  const destinations = chatDestinationsOf(runtime.config, { discordChannelId: env.DISCORD_CHANNEL_ID, telegramChatId: env.TELEGRAM_CHAT_ID }, new Set(wired.map((r) => r.id)));
+  const run: Parameters<typeof startDiscordCommands>[0]['run'] = (command, ctx) => runCommand(command, ctx, deps);
+  if (env.DISCORD_TOKEN) {
+    try {
+      bots.push(await startDiscordCommands({ token: env.DISCORD_TOKEN, apiRoot: env.DISCORD_API_URL, adminIds: env.DISCORD_ADMIN_IDS, destinations, run, log: runtime.log }));
+    } catch (err) {
+      runtime.log.error({ err }, 'Discord slash commands unavailable (alerts still go out): check DISCORD_TOKEN');
+    }
+  }
+  if (env.TELEGRAM_BOT_TOKEN) {
+    try {
+      bots.push(await startTelegramCommands({ token: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_URL, adminIds: env.TELEGRAM_ADMIN_IDS, destinations, run, log: runtime.log }));
+    } catch (err) {
+      runtime.log.error({ err }, 'Telegram commands unavailable (alerts still go out): check TELEGRAM_BOT_TOKEN');
+    }
+  }
+  return {
+    async stop() {
+      for (const bot of bots) await bot.stop();
+    },
   };
 }
 
@@ -150,12 +211,14 @@ export interface RunningBot {
 export async function startBot(env: Env, rawEnv: NodeJS.ProcessEnv): Promise<RunningBot> {
   const log = createLogger({ level: env.LOG_LEVEL, secrets: secretsOf(env) });
   const configDir = env.CONFIG_DIR ?? DEFAULT_CONFIG_DIR;
-  const config = await loadConfig(configDir);
+  const yamlConfig = await loadConfig(configDir);
   const dbPath = env.DB_PATH ?? DEFAULT_DB_PATH;
   const store = openSqliteStore(dbPath);
+  // Admin changes made from chat are stored as overrides of the YAML files.
+  const config = withStoredOverrides(yamlConfig, store, log);
   const destinations = buildDestinations(config, env, rawEnv, log);
   const runtime = createRuntime({ config, store, clock: systemClock, log, destinations: destinations.rules });
-  const cycles = createCycles({ runtime, destinations, prices: ccxtPriceSources(env, log) });
+  const cycles = createCycles({ runtime, destinations, prices: ccxtPriceSources(env, log), sleep: timerSleep });
   log.info(
     { configDir, dbPath, feeds: config.feeds.feeds.filter((f) => f.enabled).length, tokens: config.tokens.tokens.length, destinations: destinations.rules.map((r) => r.id) },
     'Narrative Radar starting',
@@ -173,11 +236,14 @@ export async function startBot(env: Env, rawEnv: NodeJS.ProcessEnv): Promise<Run
   void scheduler.runNow('deliver');
   void scheduler.runNow('feeds');
   void scheduler.runNow('prices');
+  const commands = await startChatCommands(runtime, yamlConfig, env, destinations.rules);
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       log.info({}, 'stopping: finishing in-flight work');
+      await commands.stop();
+      cycles.stopDelivery();
       await scheduler.stop();
       for (const sink of destinations.sinks.values()) await sink.close?.();
       store.close();

@@ -5,6 +5,7 @@
 import { decideStory } from '../domain/alert-policy.ts';
 import type { StoryAlert } from '../domain/alert.ts';
 import type { AnalyzedPost } from '../domain/correlation.ts';
+import { detectLanguage, type LanguageDetection } from '../domain/language.ts';
 import type { Post } from '../domain/post.ts';
 import { scoreSentiment } from '../domain/sentiment.ts';
 import { DEFAULT_STORY_RULES, matchStory, storyFeatures } from '../domain/stories.ts';
@@ -12,10 +13,23 @@ import { tagPost, type Tagger } from '../domain/tagging.ts';
 import { queueAlert, type Runtime } from './runtime.ts';
 import type { PostAnalysis } from './store.ts';
 
-/** Tags and sentiment of one post. Pure. */
+/** How much of the body language detection reads: the title and the opening say it. */
+const LANGUAGE_SAMPLE_CHARS = 1_500;
+
+/** The language of a post, from its title and opening, with the declared language as fallback. Pure. */
+export function detectPostLanguage(post: Pick<Post, 'title' | 'text' | 'lang'>): LanguageDetection {
+  return detectLanguage(`${post.title}\n${post.text.slice(0, LANGUAGE_SAMPLE_CHARS)}`, { hint: post.lang });
+}
+
+/**
+ * Language, tags and sentiment of one post. The language is detected from
+ * the text; the item's or feed's declared language (`lang`) is the fallback
+ * for text too short or mixed to tell ("und" when there is neither). Pure.
+ */
 export function analyzePost(tagger: Tagger, post: Pick<Post, 'title' | 'text' | 'lang'>): PostAnalysis {
-  const tags = tagPost(tagger, post);
-  return { language: post.lang ?? 'und', themes: tags.themes, tokens: tags.tokens, sentiment: scoreSentiment(post) };
+  const { language } = detectPostLanguage(post);
+  const tags = tagPost(tagger, post, { language });
+  return { language, themes: tags.themes, tokens: tags.tokens, sentiment: scoreSentiment({ title: post.title, text: post.text, lang: language }) };
 }
 
 export interface AnalyzeResult {
@@ -30,7 +44,7 @@ export function analyzeNewPosts(rt: Runtime, posts: readonly Post[]): AnalyzeRes
   let alertsQueued = 0;
   for (const post of sorted) {
     const analysis = analyzePost(rt.tagger, post);
-    const features = storyFeatures(post, analysis);
+    const features = storyFeatures({ title: post.title, text: post.text, url: post.url, language: analysis.language }, analysis);
     const candidates = rt.store.recentStories(post.publishedAt - DEFAULT_STORY_RULES.windowMs);
     const match = matchStory(features, post.publishedAt, candidates);
     const story = rt.store.saveAnalysis(post, analysis, match?.storyId ?? post.id, features);
@@ -50,7 +64,10 @@ export function analyzeNewPosts(rt: Runtime, posts: readonly Post[]): AnalyzeRes
       sentiment: analysis.sentiment,
     };
     const decision = decideStory(view, rt.store.storyAlerted(story.id), { ...rt.config.alerts.stories, mutedThemes: rt.config.alerts.stories.muted }, now);
-    rt.log.debug({ post: post.id, story: story.id, themes: view.themes.map((t) => t.id), decision }, 'post analyzed');
+    rt.log.debug(
+      { post: post.id, language: analysis.language, story: story.id, storyReasons: match?.reasons, themes: view.themes.map((t) => t.id), decision },
+      'post analyzed',
+    );
     if (!decision.send) continue;
     const alert: StoryAlert = {
       kind: 'story',

@@ -3,30 +3,101 @@
  * destinations and records each outcome. At-least-once: a delivery is marked
  * sent only after the platform accepted it, so a crash in between re-sends it
  * (Discord drops the duplicate by nonce). Destinations fail independently.
+ *
+ * Per destination, in order:
+ * - pacing: the rate limiter says when the next send may happen; the worker waits
+ *   for that (through the injected `sleep`) or leaves the rest to a later run,
+ *   so it never sends faster than the platform allows;
+ * - flood control: a backlog above `delivery.digestAfter` is coalesced into one
+ *   digest message; the coalesced deliveries are recorded as sent through it;
+ * - failures by the action they call for: `wait` as told, `retry` with capped,
+ *   jittered backoff, `disable` deactivates the destination (persisted until an
+ *   admin re-activates it), keeps its alerts, and tells the other destinations.
  */
 import type { NoticeAlert } from '../domain/alert.ts';
+import { buildFloodDigest, canCoalesce } from '../domain/flood-digest.ts';
+import { routeAlert } from '../domain/routing.ts';
 import { MINUTE_MS } from '../domain/time.ts';
+import { PARKED_UNTIL_MS } from './chat-store.ts';
 import { mapLimit } from './concurrency.ts';
-import { DeliveryError, type AlertSink } from './ports.ts';
-import { queueAlert, type Runtime } from './runtime.ts';
+import type { DeliverySink } from './delivery-sink.ts';
+import { DeliveryError } from './ports.ts';
+import { createRateLimiter, type RateLimiter } from './rate-limiter.ts';
+import type { Runtime } from './runtime.ts';
 import type { Delivery } from './store.ts';
 
+/** Wait `ms` on the runtime's clock, returning early when `signal` aborts. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
 export interface DeliveryDeps {
-  sinks: ReadonlyMap<string, AlertSink>;
+  sinks: ReadonlyMap<string, DeliverySink>;
   batchSize?: number;
+  /**
+   * Pacing memory. Share one across runs (main.ts does) so limits hold from one
+   * run to the next; without it each run starts with a fresh one.
+   */
+  limiter?: RateLimiter;
+  /**
+   * How to wait for a rate-limit slot: real timers in production, the virtual
+   * clock in tests and the benchmark. Without it a run never waits: the rest of
+   * a destination's queue is postponed to its next slot.
+   */
+  sleep?: Sleep;
+  /** Aborted at shutdown: waits end at once and no new send starts. */
+  signal?: AbortSignal;
+  /** Jitter for retry backoff, in [0, 1). Default Math.random. */
+  random?: () => number;
 }
 
 export interface DeliveryResult {
   sent: number;
   failed: number;
   dead: number;
+  /** Destinations deactivated in this run after a permanent refusal. */
+  deactivated: string[];
+  /** Deliveries folded into digests by flood control in this run. */
+  coalesced: number;
+  /** Time spent waiting for rate-limit slots, ms on the runtime's clock. */
+  waitedMs: number;
 }
 
-const DISABLE_PAUSE_MS = 60 * MINUTE_MS;
+const NO_SINK_PAUSE_MS = 60 * MINUTE_MS;
+/** 429s in a row for one destination within one run before the rest is left to the next run. */
+const MAX_RATE_LIMITS_PER_RUN = 3;
+/** Most alerts one digest stands for; a larger backlog becomes several digests over several runs. */
+const MAX_DIGEST_ITEMS = 500;
+/** Backoff before the first retry, doubled per attempt up to the configured cap. */
+const FIRST_RETRY_MS = 5_000;
 
-/** Capped exponential backoff for retryable failures; `attempts` includes the one that just failed. */
-export function retryDelayMs(attempts: number, maxBackoffMinutes: number): number {
-  return Math.min(maxBackoffMinutes * MINUTE_MS, 5_000 * 2 ** Math.max(0, attempts - 1));
+/** Real timers, for the system clock. */
+export const timerSleep: Sleep = (ms, signal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.max(0, ms));
+    signal?.addEventListener('abort', done, { once: true });
+  });
+
+/**
+ * Capped exponential backoff with jitter for retryable failures; `attempts`
+ * includes the one that just failed. "Equal jitter": between half and all of
+ * the capped delay, so retries of many deliveries spread out but never come early.
+ */
+export function retryDelayMs(attempts: number, maxBackoffMinutes: number, random: () => number = Math.random): number {
+  const capped = Math.min(maxBackoffMinutes * MINUTE_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1));
+  return Math.round(capped / 2 + (capped / 2) * Math.min(1, Math.max(0, random())));
+}
+
+interface Run {
+  rt: Runtime;
+  deps: DeliveryDeps;
+  limiter: RateLimiter;
+  deactivated: ReadonlyMap<string, { at: number; reason: string }>;
+  result: DeliveryResult;
 }
 
 function groupByDestination(deliveries: readonly Delivery[]): Map<string, Delivery[]> {
@@ -39,47 +110,133 @@ function groupByDestination(deliveries: readonly Delivery[]): Map<string, Delive
   return groups;
 }
 
-async function deliverToDestination(rt: Runtime, sink: AlertSink | undefined, destination: string, queue: Delivery[], result: DeliveryResult): Promise<void> {
-  const log = rt.log.child({ destination });
-  const { maxAttempts, maxBackoffMinutes } = rt.config.alerts.delivery;
-  for (const delivery of queue) {
-    const now = rt.clock.now();
-    if (!sink) {
-      // Keep the alerts: the destination may come back when its token is set again.
-      log.warn({ pending: queue.length }, 'no sink for destination (missing token or removed from alerts.yaml); alerts kept for later');
-      rt.store.postponeDestination(destination, now + DISABLE_PAUSE_MS);
-      return;
+/**
+ * Flood control: a destination with more pending alerts than `digestAfter` gets
+ * digests (one per {@link MAX_DIGEST_ITEMS} alerts) instead of a burst; the
+ * coalesced deliveries are marked sent through their digest in the transaction
+ * that queues it, so a crash can neither lose nor double them. Admin notices are
+ * never folded in.
+ */
+function coalesceBacklogs(run: Run): void {
+  const { rt, deps, deactivated, result } = run;
+  const threshold = rt.config.alerts.delivery.digestAfter;
+  if (threshold <= 0) return;
+  for (const [destination, backlog] of rt.store.pendingCounts()) {
+    if (backlog <= threshold || !deps.sinks.has(destination) || deactivated.has(destination)) continue;
+    // Oldest first, in digests of up to MAX_DIGEST_ITEMS, until what is left to send one by one is small.
+    let left = backlog;
+    while (left > threshold) {
+      const candidates = rt.store
+        .pendingDeliveriesFor(destination, MAX_DIGEST_ITEMS + left)
+        .filter((d) => canCoalesce(d.alert))
+        .slice(0, MAX_DIGEST_ITEMS);
+      if (candidates.length < 2) break;
+      const now = rt.clock.now();
+      const digest = buildFloodDigest({
+        id: `${candidates[0]!.id}-${candidates.at(-1)!.id}:${candidates.length}`,
+        destination,
+        alerts: candidates.map((d) => d.alert).filter(canCoalesce),
+        backlog,
+        threshold,
+        now,
+      });
+      if (!rt.store.coalesceDeliveries(destination, candidates.map((d) => d.id), digest, now)) break;
+      result.coalesced += candidates.length;
+      // The digest itself is one more pending delivery.
+      left -= candidates.length - 1;
+      rt.log.warn({ destination, backlog, coalesced: candidates.length, threshold }, 'backlog above the flood threshold; pending alerts coalesced into one digest');
     }
+  }
+}
+
+async function deliverToDestination(run: Run, destination: string, queue: Delivery[]): Promise<void> {
+  const { rt, deps, limiter, result } = run;
+  const log = rt.log.child({ destination });
+  const sink = deps.sinks.get(destination);
+  if (!sink) {
+    // Keep the alerts: the destination may come back when its token is set again.
+    log.warn({ pending: queue.length }, 'no sink for destination (missing token or removed from alerts.yaml); alerts kept for later');
+    rt.store.postponeDestination(destination, rt.clock.now() + NO_SINK_PAUSE_MS);
+    return;
+  }
+  if (run.deactivated.has(destination)) {
+    // Alerts queued since the deactivation: park them with the rest until an admin re-activates it.
+    rt.store.postponeDestination(destination, PARKED_UNTIL_MS);
+    return;
+  }
+  if (sink.pacing) limiter.setRules(destination, sink.pacing.rules);
+  const { maxAttempts, maxBackoffMinutes, maxWaitSeconds } = rt.config.alerts.delivery;
+  let rateLimits = 0;
+
+  for (let i = 0; i < queue.length; ) {
+    if (deps.signal?.aborted) return;
+    const delivery = queue[i]!;
+    const cost = sink.pacing?.cost?.(delivery.alert) ?? 1;
+    const now = rt.clock.now();
+    const slot = limiter.nextSendAt(destination, cost);
+    if (slot > now) {
+      if (!deps.sleep || slot - now > maxWaitSeconds * 1000) {
+        // Persisted, so neither the next run nor a restarted process sends early.
+        rt.store.postponeDestination(destination, slot);
+        log.debug({ nextSendAt: slot, left: queue.length - i }, 'rate limit reached; the rest waits for its slot');
+        return;
+      }
+      await deps.sleep(slot - now, deps.signal);
+      const waited = rt.clock.now() - now;
+      result.waitedMs += waited;
+      // A clock that did not move would spin here forever.
+      if (waited <= 0 && !deps.signal?.aborted) {
+        rt.store.postponeDestination(destination, slot);
+        return;
+      }
+      continue;
+    }
+
+    // Counted from before it starts (destinations sharing a scope run in parallel) to when it ends.
+    const ended = limiter.beginSend(destination, cost);
     try {
       await sink.send(delivery.alert, `${delivery.alertId}:${destination}`);
+      ended();
       rt.store.markDelivered(delivery.id, rt.clock.now());
       result.sent++;
+      rateLimits = 0;
+      i++;
+      continue;
     } catch (err) {
+      ended();
       const error = err instanceof DeliveryError ? err : new DeliveryError('retry', err instanceof Error ? err.message : String(err), { destination, cause: err });
       if (!(err instanceof DeliveryError)) log.error({ err }, 'unexpected error while sending (bug?)');
-      const attempts = delivery.attempts + 1;
       result.failed++;
+      const at = rt.clock.now();
+
       if (error.action === 'wait') {
-        const waitMs = error.details.retryAfterMs ?? 5_000;
-        log.warn({ retryAfterMs: waitMs }, 'rate limited by the chat API; waiting as told');
-        rt.store.markDeliveryFailed(delivery.id, error.message, now + waitMs, false);
-        rt.store.postponeDestination(destination, now + waitMs);
-        return;
+        // The platform's word beats our model of its limits; it is not the alert's fault, so no attempt is counted.
+        const waitMs = error.details.retryAfterMs ?? FIRST_RETRY_MS;
+        limiter.pause(destination, at + waitMs);
+        rt.store.postponeDestination(destination, at + waitMs);
+        log.warn({ retryAfterMs: waitMs, alert: delivery.alert.key }, 'rate limited by the chat API; waiting as told');
+        if (++rateLimits >= MAX_RATE_LIMITS_PER_RUN) return;
+        continue;
       }
+
       if (error.action === 'disable') {
-        log.error({ error: error.message, status: error.details.status }, 'destination refused delivery; pausing it and keeping its alerts');
-        // Queue the notice first so the pause below also covers its copy for this destination.
-        notifyAdmins(rt, destination, error.message, now);
-        rt.store.markDeliveryFailed(delivery.id, error.message, now + DISABLE_PAUSE_MS, false);
-        rt.store.postponeDestination(destination, now + DISABLE_PAUSE_MS);
+        rt.store.deactivateDestination(destination, error.message, at);
+        result.deactivated.push(destination);
+        log.error(
+          { error: error.message, status: error.details.status, pending: queue.length - i },
+          'destination refused delivery; deactivated it, kept its alerts and told the other destinations (re-activate: radar destinations enable ID)',
+        );
+        notifyAdmins(run, destination, error.message, at);
         return;
       }
+
+      const attempts = delivery.attempts + 1;
       const dead = attempts >= maxAttempts;
       if (dead) {
         result.dead++;
         log.error({ alert: delivery.alert.key, attempts, error: error.message }, 'giving up on delivery after max attempts; it stays in the outbox as dead');
       } else log.warn({ alert: delivery.alert.key, attempts, error: error.message }, 'delivery failed; will retry');
-      const next = now + retryDelayMs(attempts, maxBackoffMinutes);
+      const next = at + retryDelayMs(attempts, maxBackoffMinutes, deps.random);
       rt.store.markDeliveryFailed(delivery.id, error.message, next, dead);
       // The platform is probably down: hold the rest of this destination's queue too.
       rt.store.postponeDestination(destination, next);
@@ -88,24 +245,38 @@ async function deliverToDestination(rt: Runtime, sink: AlertSink | undefined, de
   }
 }
 
-function notifyAdmins(rt: Runtime, destination: string, message: string, now: number): void {
+/** A high-severity notice to every other destination that takes notices (not to the one that refused). */
+function notifyAdmins(run: Run, destination: string, message: string, now: number): void {
+  const { rt } = run;
   const notice: NoticeAlert = {
     kind: 'notice',
-    key: `destination-refused:${destination}:${Math.floor(now / DISABLE_PAUSE_MS)}`,
+    key: `destination-deactivated:${destination}:${now}`,
     createdAt: now,
     severity: 'high',
     reason: 'destination refused delivery',
-    title: `Destination paused: ${destination}`,
-    text: `${destination} refused an alert: ${message}. Its alerts are kept and retried hourly. Check the bot's access to that channel or chat.`,
+    title: `Destination deactivated: ${destination}`,
+    text:
+      `${destination} refused an alert: ${message}. Nothing more is sent there until an admin re-activates it; ` +
+      `its alerts are kept. Fix the bot's access to that channel or chat, then run: radar destinations enable ${destination}`,
   };
-  queueAlert(rt, notice);
+  const others = routeAlert(notice, rt.destinations).filter((d) => d !== destination && !run.deactivated.has(d));
+  if (others.length === 0) {
+    rt.log.error({ destination }, 'no other destination to tell about the deactivation; only this log says it');
+    return;
+  }
+  if (rt.store.enqueueAlert(notice, others)) {
+    rt.log.info({ key: notice.key, destinations: others }, 'admin notice queued');
+    rt.onAlertsQueued?.();
+  }
 }
 
-/** Send every due delivery once; destinations are served in parallel, each in order. */
+/** Send every due delivery once; destinations are served in parallel, each in order and at its platform's pace. */
 export async function deliverDue(rt: Runtime, deps: DeliveryDeps): Promise<DeliveryResult> {
-  const result: DeliveryResult = { sent: 0, failed: 0, dead: 0 };
+  const result: DeliveryResult = { sent: 0, failed: 0, dead: 0, deactivated: [], coalesced: 0, waitedMs: 0 };
+  const run: Run = { rt, deps, limiter: deps.limiter ?? createRateLimiter(rt.clock), deactivated: rt.store.deactivatedDestinations(), result };
+  coalesceBacklogs(run);
   const due = rt.store.dueDeliveries(rt.clock.now(), deps.batchSize ?? 500);
   const groups = groupByDestination(due);
-  await mapLimit([...groups], 8, ([destination, queue]) => deliverToDestination(rt, deps.sinks.get(destination), destination, queue, result));
+  await mapLimit([...groups], 8, ([destination, queue]) => deliverToDestination(run, destination, queue));
   return result;
 }

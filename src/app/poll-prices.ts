@@ -1,12 +1,14 @@
 /**
  * The price cycle: for every configured token, find the first venue that
  * lists it, fetch the candles missing since the last stored one (backfilling
- * on first run), and store them. One bad symbol or venue never blocks the
- * rest: a venue that cannot be reached is backed off (and reported once, not
- * once per symbol) and its tokens fall back to their next venue.
+ * on first run), and store them under the token's current symbol, whatever
+ * the pair is called on the venue (RNDR/USDT history is RENDER's). Holes in
+ * the stored series are fetched again. One bad symbol or venue never blocks
+ * the rest: a venue that cannot be reached is backed off (and reported once,
+ * not once per symbol) and its tokens fall back to their next venue.
  */
 import type { TokenConfig } from '../config/schema.ts';
-import { timeframeMs } from '../domain/candles.ts';
+import { continuesSeries, findCandleGaps, timeframeMs, type Candle } from '../domain/candles.ts';
 import { shouldWarnAboutFailure } from '../domain/feed-schedule.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../domain/time.ts';
 import { ExchangeError, type PriceSource } from './ports.ts';
@@ -36,10 +38,12 @@ export interface PricePollState {
   symbolFailures: Map<string, number>;
   venueFailures: Map<string, number>;
   venueBackoffUntil: Map<string, number>;
+  /** Repair attempts per gap ("SYMBOL firstMissingTime"), so a hole the venue cannot fill is not asked for forever. */
+  gapAttempts: Map<string, number>;
 }
 
 export function createPricePollState(): PricePollState {
-  return { venueOf: new Map(), symbolFailures: new Map(), venueFailures: new Map(), venueBackoffUntil: new Map() };
+  return { venueOf: new Map(), symbolFailures: new Map(), venueFailures: new Map(), venueBackoffUntil: new Map(), gapAttempts: new Map() };
 }
 
 export function venueCandidates(token: TokenConfig, quote: string): VenueChoice[] {
@@ -49,6 +53,10 @@ export function venueCandidates(token: TokenConfig, quote: string): VenueChoice[
 /** A fallback venue is only a stand-in: check the preferred ones again after this long. */
 const VENUE_RECHECK_MS = 6 * HOUR_MS;
 const MAX_CANDLES_PER_CYCLE = 5000;
+/** Holes refetched per token and cycle; more wait for the next cycle. */
+const MAX_GAPS_PER_CYCLE = 10;
+/** Attempts before a hole is accepted as the venue's (an outage on their side, a halted market). */
+const MAX_GAP_ATTEMPTS = 3;
 
 function venueBackoffMs(failures: number): number {
   return Math.min(30 * MINUTE_MS, MINUTE_MS * 2 ** Math.max(0, failures - 1));
@@ -118,22 +126,105 @@ async function pollToken(rt: Runtime, deps: PricePollDeps, state: PricePollState
     const choice = await resolveVenue(rt, deps, state, token);
     const now = rt.clock.now();
     // Re-fetch the last stored candle: it was probably still open when stored.
-    const since = rt.store.lastCandleTime(token.symbol, timeframe) ?? now - backfillDays * DAY_MS;
+    const last = rt.store.lastCandleTime(token.symbol, timeframe);
+    const backfill = last === undefined;
+    const since = last ?? now - backfillDays * DAY_MS;
     const limit = Math.min(MAX_CANDLES_PER_CYCLE, Math.ceil((now - since) / step) + 1);
+    let source: PriceSource;
+    let candles: Candle[];
     try {
-      const source = await deps.sources(choice.venue);
-      const candles = await source.candles(choice.pair, timeframe, since, limit);
+      source = await deps.sources(choice.venue);
+      candles = await source.candles(choice.pair, timeframe, since, limit);
       rt.store.saveCandles(token.symbol, choice.venue, timeframe, candles);
       venueSucceeded(rt, state, choice.venue);
-      return candles.length;
     } catch (err) {
       // A pair that disappears (delisting) or a venue that goes down sends the symbol back to venue resolution.
       state.venueOf.delete(token.symbol);
       if (!isVenueFailure(err)) throw err;
       venueFailed(rt, state, choice.venue, err);
       if (attempt >= venues) throw err;
+      continue;
     }
+    // The current pair is stored; what follows is best effort and never fails the token.
+    let stored = candles.length;
+    if (backfill && (candles[0]?.time ?? now) > since + step) stored += await backfillFormerTickers(rt, source, token, choice, since, candles);
+    stored += await repairGaps(rt, source, state, token, choice, now);
+    return stored;
   }
+}
+
+/** Runs `fetch`; an exchange error is logged and swallowed (repairs retry later), anything else is a bug and propagates. */
+async function bestEffort<T>(rt: Runtime, what: string, context: Record<string, unknown>, fetch: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fetch();
+  } catch (err) {
+    if (!(err instanceof ExchangeError)) throw err;
+    rt.log.debug({ ...context, action: err.action, error: err.message }, what);
+    return undefined;
+  }
+}
+
+/**
+ * A renamed token (RNDR → RENDER) has its older history under the former
+ * ticker. On backfill, when the current pair's history starts late, fetch the
+ * earlier part from the same venue under each former ticker (tokens.yaml
+ * `tickers`) and store it under the current symbol.
+ */
+async function backfillFormerTickers(rt: Runtime, source: PriceSource, token: TokenConfig, choice: VenueChoice, since: number, current: readonly Candle[]): Promise<number> {
+  const firstCurrent = current[0]?.time ?? rt.clock.now();
+  const { timeframe } = rt.config.alerts.market;
+  const step = timeframeMs(timeframe);
+  const [base, quote] = choice.pair.split('/');
+  for (const ticker of token.tickers) {
+    if (ticker === base) continue;
+    const pair = `${ticker}/${quote}`;
+    const context = { symbol: token.symbol, venue: choice.venue, pair };
+    const older = await bestEffort(rt, 'former ticker history unavailable', context, async () => {
+      if (!(await source.hasMarket(pair))) return [];
+      const limit = Math.min(MAX_CANDLES_PER_CYCLE, Math.ceil((firstCurrent - since) / step));
+      return (await source.candles(pair, timeframe, since, limit)).filter((c) => c.time < firstCurrent);
+    });
+    if (!older || older.length === 0) continue;
+    if (!continuesSeries(older, current, step)) {
+      rt.log.warn({ ...context }, 'former ticker prices do not continue the current pair (a swap, not a rename?); not used as history');
+      continue;
+    }
+    rt.store.saveCandles(token.symbol, choice.venue, timeframe, older);
+    rt.log.info({ ...context, candles: older.length }, 'history under a former ticker stored under the current symbol');
+    return older.length;
+  }
+  return 0;
+}
+
+/**
+ * Fetch again the candles missing inside the stored series of the last
+ * `gapRepairDays` (a venue outage, a poll that failed for hours). A hole the
+ * venue still cannot fill after a few attempts is left alone, with one log line.
+ */
+async function repairGaps(rt: Runtime, source: PriceSource, state: PricePollState, token: TokenConfig, choice: VenueChoice, now: number): Promise<number> {
+  const { timeframe, gapRepairDays } = rt.config.alerts.market;
+  if (gapRepairDays <= 0) return 0;
+  const step = timeframeMs(timeframe);
+  const gaps = findCandleGaps(rt.store.candles(token.symbol, timeframe, now - gapRepairDays * DAY_MS), step);
+  let repaired = 0;
+  for (const gap of gaps.filter((g) => (state.gapAttempts.get(`${token.symbol} ${g.from}`) ?? 0) < MAX_GAP_ATTEMPTS).slice(0, MAX_GAPS_PER_CYCLE)) {
+    const key = `${token.symbol} ${gap.from}`;
+    const context = { symbol: token.symbol, venue: choice.venue, from: new Date(gap.from).toISOString(), missing: gap.missing };
+    const limit = Math.min(MAX_CANDLES_PER_CYCLE, gap.missing);
+    const fetched = await bestEffort(rt, 'gap repair failed', context, () => source.candles(choice.pair, timeframe, gap.from, limit));
+    const filling = (fetched ?? []).filter((c) => c.time >= gap.from && c.time <= gap.to);
+    if (filling.length > 0) rt.store.saveCandles(token.symbol, choice.venue, timeframe, filling);
+    repaired += filling.length;
+    if (filling.length >= gap.missing) {
+      state.gapAttempts.delete(key);
+      rt.log.info(context, 'gap in stored candles repaired');
+      continue;
+    }
+    const attempts = (state.gapAttempts.get(key) ?? 0) + 1;
+    state.gapAttempts.set(key, attempts);
+    if (attempts >= MAX_GAP_ATTEMPTS) rt.log.info({ ...context, attempts, filled: filling.length }, 'venue has no candles for this gap; leaving it');
+  }
+  return repaired;
 }
 
 /** Fetch and store candles for every configured token. */

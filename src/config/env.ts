@@ -24,6 +24,8 @@ export const envSchema = z.object({
   TELEGRAM_CHAT_ID: optionalString,
   TELEGRAM_API_URL: optionalString.default('https://api.telegram.org'),
   TELEGRAM_ADMIN_IDS: idList,
+  /** Let admins add feeds on loopback/private addresses from chat (off: a chat command must not reach the LAN). */
+  ALLOW_PRIVATE_FEED_URLS: optionalString.transform((v) => v === 'true' || v === '1'),
   /** Per-exchange API roots, e.g. "binance=http://127.0.0.1:8080", for proxies. */
   EXCHANGE_API_URLS: optionalString,
 });

@@ -183,6 +183,7 @@ export function toTaxonomy(themes: ThemesFile, tokens: TokensFile): Taxonomy {
       exclude: t.exclude,
       tokens: t.tokens,
       minScore: t.minScore,
+      patterns: t.patterns.map((p) => ({ regex: p.regex, lang: p.lang, weight: p.weight })),
     })),
     tokens: tokens.tokens
       .filter((t) => !t.benchmark)

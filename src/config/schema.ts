@@ -3,6 +3,7 @@
  * one place, with units in the names; the YAML files document them for people.
  */
 import { z } from 'zod';
+import { checkAdminPattern } from '../domain/admin-patterns.ts';
 
 const id = z
   .string()
@@ -55,6 +56,16 @@ const keywordEntry = z.union([
   z.object({ term: z.string().min(1), weight: z.number().positive().max(10).default(1) }).strict(),
 ]);
 
+const adminRegex = z.string().min(1).superRefine((source, ctx) => {
+  const problem = checkAdminPattern(source);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+/** A bare string is shorthand for `{ regex }`; one object schema keeps error messages specific. */
+const patternEntry = z.preprocess(
+  (v) => (typeof v === 'string' ? { regex: v } : v),
+  z.object({ regex: adminRegex, weight: z.number().positive().max(10).default(1), lang: lang.default('any') }).strict(),
+);
+
 export const themeSchema = z
   .object({
     id,
@@ -65,6 +76,8 @@ export const themeSchema = z
     exclude: z.array(z.string().min(1)).default([]),
     tokens: z.array(symbol).default([]),
     minScore: z.number().positive().default(1),
+    /** Regular expressions (RE2 syntax: linear time, no backreferences or lookarounds) on folded text. */
+    patterns: z.array(patternEntry).default([]),
   })
   .strict();
 
@@ -106,7 +119,19 @@ export const tokensFileSchema = z
 // ── alerts.yaml ──────────────────────────────────────────────────────────────
 
 const severity = z.enum(['low', 'medium', 'high']);
-const alertKind = z.enum(['move', 'story', 'notice']);
+const alertKind = z.enum(['move', 'sector', 'story', 'notice']);
+
+/** A Discord role pinged when an alert passes this rule's own filter; nothing else ever pings. */
+export const mentionRuleSchema = z
+  .object({
+    role: z.string().regex(/^\d{15,22}$/, 'a Discord role id is a 17–20 digit number (Server Settings → Roles → Copy Role ID)'),
+    /** Pings are loud: only high-severity alerts unless lowered here. */
+    minSeverity: severity.default('high'),
+    /** Only alerts about these tokens; any token when absent. */
+    tokens: z.array(symbol).optional(),
+    kinds: z.array(alertKind).optional(),
+  })
+  .strict();
 
 export const destinationSchema = z.discriminatedUnion('type', [
   z.object({ id, type: z.literal('console'), kinds: z.array(alertKind).optional(), minSeverity: severity.default('low') }).strict(),
@@ -117,6 +142,7 @@ export const destinationSchema = z.discriminatedUnion('type', [
       channelId: z.string().regex(/^\d{15,22}$/, 'a Discord channel id is a 17–20 digit number (Developer Mode → Copy Channel ID)'),
       kinds: z.array(alertKind).optional(),
       minSeverity: severity.default('low'),
+      mentions: z.array(mentionRuleSchema).optional(),
     })
     .strict(),
   z
@@ -127,6 +153,7 @@ export const destinationSchema = z.discriminatedUnion('type', [
       urlEnv: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
       kinds: z.array(alertKind).optional(),
       minSeverity: severity.default('low'),
+      mentions: z.array(mentionRuleSchema).optional(),
     })
     .strict(),
   z
@@ -161,7 +188,34 @@ export const alertsFileSchema = z
         abnormalThreshold: z.number().min(0).default(0.12),
         minZ: z.number().min(0).default(2),
         volatilityDays: z.number().positive().default(30),
+        /** Days of per-candle returns behind the rolling β vs the benchmark (market model); 0 = β 1. */
+        betaDays: z.number().min(0).max(365).default(30),
+        /** |z| that is a move on its own, however small the return; 0 disables. */
+        zThreshold: z.number().min(0).default(0),
+        /** |return − sector basket return| (basket without the token) that is a move on its own; 0 disables. */
+        sectorAbnormalThreshold: z.number().min(0).default(0.12),
         retentionDays: z.number().positive().default(400),
+        /** Holes in the stored candles this recent are refetched. */
+        gapRepairDays: z.number().min(0).max(365).default(7),
+        sector: z
+          .object({
+            name: z.string().min(1).max(40).default('AI basket'),
+            /** Members and weights; empty = every tokens.yaml token with `sector: true`, equal weight. */
+            members: z.array(z.object({ symbol, weight: z.number().positive().default(1) }).strict()).default([]),
+            /** Fewest members priced for the basket to count. */
+            minMembers: z.number().int().positive().default(3),
+            /** A sector move is |basket return − β·BTC return| ≥ threshold over the window. */
+            windows: z
+              .array(z.object({ minutes: z.number().int().positive(), threshold: z.number().positive().max(10) }).strict())
+              .default([
+                { minutes: 240, threshold: 0.06 },
+                { minutes: 1440, threshold: 0.1 },
+              ]),
+            /** Sector alerts on or off (the basket is still computed, stored and used for moves). */
+            alerts: z.boolean().default(true),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),
@@ -171,6 +225,17 @@ export const alertsFileSchema = z
         halfLifeHours: z.number().positive().default(8),
         minScore: z.number().min(0).default(0.15),
         maxCatalysts: z.number().int().positive().max(10).default(3),
+        eventStudy: z
+          .object({
+            /** Horizons after publication at which each linked token's abnormal return is measured. */
+            horizonsMinutes: z.array(z.number().int().positive().max(10_080)).min(1).default([60, 240, 1440]),
+            /** Queue a follow-up notice when a story alerted earlier is followed by a large abnormal return. */
+            followUp: z.boolean().default(false),
+            /** |abnormal return| at the longest horizon that earns a follow-up (fraction). */
+            followUpMinAbnormal: z.number().min(0).default(0.05),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),
@@ -196,6 +261,10 @@ export const alertsFileSchema = z
       .object({
         maxAttempts: z.number().int().positive().default(20),
         maxBackoffMinutes: z.number().positive().default(30),
+        /** More alerts than this waiting for one destination are sent as one digest; 0 turns flood control off. */
+        digestAfter: z.number().int().min(0).default(20),
+        /** Longest one delivery run waits for a destination's next rate-limit slot; later slots are left to the next run. */
+        maxWaitSeconds: z.number().positive().max(600).default(60),
       })
       .strict()
       .prefault({}),
@@ -204,6 +273,8 @@ export const alertsFileSchema = z
         feeds: cron.default('*/5 * * * *'),
         prices: cron.default('*/5 * * * *'),
         deliver: cron.default('*/30 * * * * *'),
+        /** How often due scheduled digests are looked for; each destination's own time (and zone) is in its subscription. */
+        digests: cron.default('*/5 * * * *'),
       })
       .strict()
       .prefault({}),

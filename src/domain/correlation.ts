@@ -42,6 +42,8 @@ export interface Catalyst {
   themes: string[];
   score: number;
   reasons: string[];
+  /** Sentiment of the post shown (the story's original). */
+  sentiment?: { score: number; label: string };
 }
 
 /** Which themes move which tokens (from the taxonomy). */
@@ -52,9 +54,20 @@ const THEME_WEIGHT = 0.6;
 /** A post that lands while the move is under way may have fed it, but it cannot have started it. */
 const IN_MOVE_DISCOUNT = 0.5;
 
-/** Rank the posts that may have caused `move`. Pure. */
+/**
+ * Rank the posts that may have caused `move`. A post is a candidate when it
+ * was published in the lookback before the move began or during the move,
+ * and names the token or carries a theme linked to it. Its score multiplies:
+ * relevance (explicit mention 1, linked theme 0.6) × tag strength (from the
+ * tag scores that tie it to the token) × time proximity (halving every
+ * `halfLifeHours` before the start; discounted, the more so the later, during
+ * the move) × source weight × story size (translations and copies count once,
+ * shown as the story's original post, and add 15% per extra language or
+ * source, up to 4). Candidates below `minScore` are dropped: an empty result
+ * means "no catalyst found". Pure.
+ */
 export function findCatalysts(
-  move: Move,
+  move: Pick<Move, 'symbol' | 'startedAt' | 'endedAt'>,
   posts: readonly AnalyzedPost[],
   themeLinks: ThemeLinks,
   rules: CorrelationRules,
@@ -82,7 +95,10 @@ export function findCatalysts(
       relevance = THEME_WEIGHT;
       reasons.push(`theme linked to ${move.symbol}: ${linkedThemes.map((t) => t.name).join(', ')}`);
     }
-    const themeStrength = Math.min(1, 0.4 + 0.2 * Math.max(0, ...post.themes.map((t) => t.score)));
+    // Tag strength: how firmly the post is about this token, from the tags that tie it to the token.
+    const tagScore = Math.max(explicit?.score ?? 0, ...linkedThemes.map((t) => t.score));
+    const tagStrength = Math.min(1, 0.4 + 0.2 * Math.max(0, tagScore));
+    if (tagStrength < 1) reasons.push(`weak tag (score ${tagScore})`);
 
     const lead = move.startedAt - post.publishedAt;
     let proximity = Math.pow(0.5, Math.max(0, lead) / (rules.halfLifeHours * HOUR_MS));
@@ -99,7 +115,7 @@ export function findCatalysts(
     else if (post.storySources > 1) reasons.push(`story from ${post.storySources} sources`);
     if (post.sourceWeight !== 1) reasons.push(`source weight ${post.sourceWeight}`);
 
-    const score = Math.round(relevance * themeStrength * proximity * post.sourceWeight * storyBoost * 100) / 100;
+    const score = Math.round(relevance * tagStrength * proximity * post.sourceWeight * storyBoost * 100) / 100;
     if (score < rules.minScore) continue;
     // Translations and copies are one story, shown as its original post; the best-placed member sets the score.
     const shown = firstOfStory.get(post.storyId) ?? post;
@@ -114,6 +130,7 @@ export function findCatalysts(
       themes: shown.themes.map((t) => t.name),
       score,
       reasons,
+      sentiment: shown.sentiment,
     };
     const prev = bestPerStory.get(post.storyId);
     if (!prev || score > prev.score) bestPerStory.set(post.storyId, candidate);

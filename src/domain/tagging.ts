@@ -1,24 +1,33 @@
 /**
  * Tagging: which themes and tokens a post is about, with the spans that
- * matched as the explanation. One pass over the folded words of the text
- * serves every pattern, so cost grows with text length, not taxonomy size.
+ * matched as the explanation.
+ *
+ * One pass over the words of the text serves every keyword and name: each word
+ * is looked up in hash maps keyed by the first word of the phrases (exact
+ * words, `*` stems by their first three letters, Indonesian words by their
+ * affix-stripped key), and only the few phrases found are checked against the
+ * following words. Cost grows with the text, not with the taxonomy. Admin
+ * regular expressions run on RE2, which is linear too (admin-patterns.ts).
  */
+import { compilePatternSet, type PatternSet } from './admin-patterns.ts';
 import type { Taxonomy, TokenDef } from './taxonomy.ts';
-import { foldText, termWords, tokenize, type WordToken } from './text.ts';
+import { foldTerm, indonesianStem, scanWords, splitCamelCase, WordFlag, type WordScan } from './text.ts';
 
 export type Field = 'title' | 'text';
 
 export interface Match {
-  /** The configured term that matched. */
+  /** The configured term that matched: a keyword or name, `$TICKER` for a cashtag, `/regex/` for a pattern. */
   term: string;
   /** The words as they appear in the post. */
   text: string;
   field: Field;
-  /** Offsets in the original field text. */
+  /** Offsets in the field text (its NFC form, which is the text itself for almost every feed). */
   start: number;
   end: number;
-  /** Language of the keyword that matched ("any" for names and tickers). */
+  /** Language of the keyword that matched ("any" for names, tickers and language-neutral terms). */
   lang: string;
+  /** For a bare ticker that is also a word: the market context that made it count ("rose", "+5%"). */
+  context?: string;
 }
 
 export interface ThemeTag {
@@ -39,17 +48,40 @@ export interface Tags {
   tokens: TokenTag[];
 }
 
+export interface TagOptions {
+  /**
+   * The post's language. When one span matches keywords of several languages
+   * ("IA descentralizada" is Portuguese and Spanish), the match is reported in
+   * this language. Indonesian affixes are stripped only in Indonesian, Malay
+   * or undetermined ("und") posts, or when no language is given.
+   */
+  language?: string;
+}
+
 type Target =
-  | { kind: 'theme'; themeId: string; lang: string; weight: number }
+  | { kind: 'theme'; themeId: string; weight: number }
   | { kind: 'exclude'; themeId: string }
-  | { kind: 'token-name'; symbol: string };
+  | { kind: 'token'; symbol: string; weight: number };
+
+const EXACT = 0;
+const PREFIX = 1;
+const ID_STEM = 2;
+
+interface WordPattern {
+  /** Folded word, `*` stem, or Indonesian key, by `mode`. */
+  word: string;
+  mode: typeof EXACT | typeof PREFIX | typeof ID_STEM;
+  /** Written with a capital in the config and must be capitalised in the post. */
+  capital: boolean;
+  /** The folded word as written (for Indonesian keywords matched without affix stripping). */
+  plain: string;
+}
 
 interface PhrasePattern {
   term: string;
-  words: string[];
-  /** The last word is a stem: any word starting with it matches. */
-  stemLast: boolean;
+  words: WordPattern[];
   target: Target;
+  lang: string;
 }
 
 interface Ticker {
@@ -58,176 +90,428 @@ interface Ticker {
   upper: string;
 }
 
-/** A taxonomy compiled for fast matching; build once per config change. */
+interface WordEntry {
+  /** Phrases whose first word is this word (one-word phrases, and those whose second word is a stem). */
+  phrases?: PhrasePattern[];
+  /** Phrases whose first word is this word, by their second word: "the" starts three names, "graph" narrows them. */
+  next?: Map<string, PhrasePattern[]>;
+  /** Indonesian phrases whose first word has this affix-stripped key. */
+  idPhrases?: PhrasePattern[];
+  /** Indonesian phrases whose first word is written so, for posts in which affixes are not stripped. */
+  idPlain?: PhrasePattern[];
+  ticker?: Ticker;
+}
+
+interface RegexPattern {
+  source: string;
+  target: Target;
+  lang: string;
+}
+
+/** A taxonomy compiled for fast matching; build once per config change with {@link compileTagger}. */
 export interface Tagger {
   readonly taxonomy: Taxonomy;
-  readonly byFirstWord: ReadonlyMap<string, PhrasePattern[]>;
-  readonly byStemPrefix: ReadonlyMap<string, PhrasePattern[]>;
-  readonly tickers: ReadonlyMap<string, Ticker>;
+  /** Parts of the taxonomy that could not be used (invalid patterns), for logs and `config check`. */
+  readonly problems: readonly string[];
+  /** @internal word → phrases starting with it, Indonesian phrases keyed by it, ticker. */
+  readonly entries: ReadonlyMap<string, WordEntry>;
+  /** @internal `*` stems keyed by their first three letters packed into a number (see stemKey). */
+  readonly stems: ReadonlyMap<number, PhrasePattern[]>;
+  /** @internal Shape filter of `entries` keys (see shapeKey): most words of a post are in no phrase and skip the lookup. */
+  readonly shapes: Uint8Array;
+  /** @internal Whether some `*` stem starts with a letter, by `code & 0x3ff`: most words skip the stem lookup. */
+  readonly stemFirst: Uint8Array;
+  /** @internal admin patterns. */
+  readonly patterns: PatternSet;
+  readonly patternTargets: readonly RegexPattern[];
+  /** @internal words of the taxonomy, to split hashtags written without capitals (#decentralizedai). */
+  readonly vocabulary: ReadonlySet<string>;
+  readonly hasIndonesian: boolean;
 }
 
 const STEM_KEY_LENGTH = 3;
+/** Languages whose keywords match with affixes stripped (Indonesian, Malay). */
+const AFFIXING_LANGUAGES = new Set(['id', 'ms']);
+/**
+ * Post languages in which affixes are stripped while scanning: Indonesian and
+ * Malay, and posts whose language is unknown. A post known to be in another
+ * language still matches Indonesian keywords written in their plain form.
+ */
+const AFFIX_LANGUAGE_HINTS = new Set(['id', 'ms', 'und']);
+
+/** Length, first and last letter of a word, packed into 14 bits: a cheap "could this word be a key?" filter. */
+function shapeKey(word: string): number {
+  return ((word.length & 0xf) << 10) | ((word.charCodeAt(0) & 0x1f) << 5) | (word.charCodeAt(word.length - 1) & 0x1f);
+}
 
 /**
- * Words that make a bare ambiguous ticker ("NEAR", "RENDER") read as the asset.
- * Several languages, because prices are reported in all of them.
+ * The first three letters of a word packed into a small integer (10 bits each), so the lookup
+ * allocates nothing. Different letters may share a key (é and ũ, say): candidates are verified.
+ */
+function stemKey(word: string): number {
+  return ((word.charCodeAt(0) & 0x3ff) << 20) | ((word.charCodeAt(1) & 0x3ff) << 10) | (word.charCodeAt(2) & 0x3ff);
+}
+
+/**
+ * Words that make a bare ambiguous ticker ("NEAR", "RENDER") read as the asset,
+ * in every language the taxonomy covers, folded (lower case, no accents).
  */
 const MARKET_CONTEXT = new Set(
-  `price prices token tokens coin coins rose rises rise fell falls fall jumped jumps surged surges soared soars
-   rallied rallies rally dropped drops plunged plunges slid slides gained gains lost loses up down usd usdt
-   trading traded pump pumps dump dumps crypto market cap holders staking listing listed delisted airdrop
-   ecosystem protocol network chain mainnet foundation
-   preco precos sobe subiu cai caiu alta queda moeda
-   prezzo sale salito scende sceso rialzo ribasso moneta
-   harga naik turun melonjak anjlok koin
-   prix hausse baisse bondit chute jeton
-   precio sube subio baja cae moneda kurs steigt fallt`
+  `price prices priced token tokens coin coins rose rises rise rising fell falls fall falling jumped jumps surged surges surge
+   soared soars rallied rallies rally dropped drops plunged plunges slid slides slumped slumps gained gains lost loses up down
+   usd usdt usdc trading traded trades pump pumps dump dumps crypto market markets cap holders staking staked listing listed
+   delisted airdrop ecosystem protocol network chain mainnet foundation bullish bearish buy sell exchange exchanges etf futures
+   perp perps ath
+   preco precos cotacao sobe subiu sobem cai caiu caem alta queda disparou dispara despencou despenca valorizou valoriza
+   desvaloriza moeda moedas criptomoeda cripto mercado corretora
+   prezzo prezzi quotazione sale salito salita scende sceso scesa rialzo ribasso moneta criptovaluta mercato balzo crollo crolla
+   prix cours hausse baisse bondit grimpe chute recule progresse jeton jetons cryptomonnaie marche envole
+   precio precios cotizacion sube subio suben cae cayo caen alza baja desploma criptomoneda
+   kurs kurse preis steigt stieg steigen fallt fiel verliert verlor gewinnt kryptowahrung markt handel
+   harga naik turun melonjak anjlok koin kripto pasar menguat melemah
+   fiyat fiyati yukseldi dustu artti geriledi yukselis dusus kripto piyasa yuzde deger
+   цена цены курс вырос выросла выросли упал упала упали рост падение токен токены монета монеты крипто рынок подорожал подешевел`
     .split(/\s+/)
     .filter(Boolean),
 );
+/** The same for scripts without spaces, matched as substrings near the ticker. */
+const CJK_MARKET_CONTEXT = /价格|价|涨|跌|币|市值|交易|行情|価格|急騰|上昇|下落|急落|高騰|暴落|トークン|コイン|相場|가격|상승|하락|급등|급락|폭등|폭락|토큰|코인|시세/;
+/** Right after a ticker: "+5%", "5 %", "%5" (Turkish), "$3.20", "at $3", "3 USDT". */
+const AFTER_TICKER_CONTEXT =
+  /^[\s:,]*(?:[+\-−±]\s*\d|\d+(?:[.,]\d+)?\s*%|%\s*\d|(?:at|@|a|à|em|di|bei|auf|en)?\s*(?:US)?\$\s*\d|\d+(?:[.,]\d+)?\s*(?:\$|usd|usdt|dollars?|d[oó]lares|dolar))/iu;
+const CONTEXT_WINDOW_WORDS = 3;
 
-function addPattern(index: Map<string, PhrasePattern[]>, key: string, pattern: PhrasePattern): void {
+function addTo<K, V>(index: Map<K, V[]>, key: K, value: V): void {
   const list = index.get(key);
-  if (list) list.push(pattern);
-  else index.set(key, [pattern]);
+  if (list) list.push(value);
+  else index.set(key, [value]);
 }
 
-/** Compile a taxonomy into a {@link Tagger}. */
+/** Compile a taxonomy into a {@link Tagger}. Pure; invalid patterns are skipped and listed in `problems`. */
 export function compileTagger(taxonomy: Taxonomy): Tagger {
-  const byFirstWord = new Map<string, PhrasePattern[]>();
-  const byStemPrefix = new Map<string, PhrasePattern[]>();
-  const add = (term: string, target: Target) => {
-    const stemLast = term.trimEnd().endsWith('*');
-    const words = termWords(stemLast ? term.trimEnd().slice(0, -1) : term);
-    if (words.length === 0) return;
-    const pattern: PhrasePattern = { term, words, stemLast, target };
-    const first = words[0]!;
-    if (stemLast && words.length === 1) {
-      addPattern(byStemPrefix, first.slice(0, STEM_KEY_LENGTH), pattern);
-    } else {
-      addPattern(byFirstWord, first, pattern);
-    }
+  const entries = new Map<string, WordEntry>();
+  const stems = new Map<number, PhrasePattern[]>();
+  const vocabulary = new Set<string>();
+  let hasIndonesian = false;
+  const entry = (word: string) => {
+    let e = entries.get(word);
+    if (!e) entries.set(word, (e = {}));
+    return e;
   };
+
+  const add = (term: string, target: Target, lang: string, capitals: boolean) => {
+    const scan = scanWords(term.trim());
+    if (scan.words.length === 0) return;
+    const affixing = AFFIXING_LANGUAGES.has(lang);
+    const words: WordPattern[] = scan.words.map((word, k) => {
+      const starred = scan.text.charCodeAt(scan.ends[k]!) === 42; // "word*"
+      const capital = capitals && (scan.flags[k]! & WordFlag.Capital) !== 0;
+      if (starred && word.length >= STEM_KEY_LENGTH) return { word, mode: PREFIX, capital, plain: word };
+      if (affixing && (scan.flags[k]! & WordFlag.AsciiLetters) !== 0) return { word: indonesianStem(word), mode: ID_STEM, capital, plain: word };
+      if ((scan.flags[k]! & WordFlag.Unspaced) === 0 && word.length >= 2) vocabulary.add(word);
+      return { word, mode: EXACT, capital, plain: word };
+    });
+    const pattern: PhrasePattern = { term, words, target, lang };
+    const first = words[0]!;
+    if (first.mode === PREFIX) addTo(stems, stemKey(first.word), pattern);
+    else if (first.mode === ID_STEM) {
+      hasIndonesian = true;
+      (entry(first.word).idPhrases ??= []).push(pattern);
+      (entry(first.plain).idPlain ??= []).push(pattern);
+    } else if (words.length > 1 && words[1]!.mode === EXACT) addTo((entry(first.word).next ??= new Map()), words[1]!.word, pattern);
+    else (entry(first.word).phrases ??= []).push(pattern);
+    if (words.some((w) => w.mode === ID_STEM)) hasIndonesian = true;
+  };
+
+  const regexes: RegexPattern[] = [];
   for (const theme of taxonomy.themes) {
-    for (const k of theme.keywords) add(k.term, { kind: 'theme', themeId: theme.id, lang: k.lang, weight: k.weight });
-    for (const term of theme.exclude) add(term, { kind: 'exclude', themeId: theme.id });
+    for (const k of theme.keywords) add(k.term, { kind: 'theme', themeId: theme.id, weight: k.weight }, k.lang, false);
+    for (const term of theme.exclude) add(term, { kind: 'exclude', themeId: theme.id }, 'any', false);
+    for (const p of theme.patterns ?? []) regexes.push({ source: p.regex, target: { kind: 'theme', themeId: theme.id, weight: p.weight }, lang: p.lang });
   }
-  const tickers = new Map<string, Ticker>();
   for (const token of taxonomy.tokens) {
-    for (const name of token.names) add(name, { kind: 'token-name', symbol: token.symbol });
+    for (const name of token.names) {
+      // Names made of ordinary words ("Render Network", "World ID") count only when capitalised as written.
+      const capitals = token.ambiguous || scanWords(name).words.length > 1;
+      add(name, { kind: 'token', symbol: token.symbol, weight: 1 }, 'any', capitals);
+    }
     for (const ticker of [token.symbol, ...token.tickers]) {
-      tickers.set(ticker.toLowerCase(), { token, upper: ticker.toUpperCase() });
+      entry(ticker.toLowerCase()).ticker = { token, upper: ticker.toUpperCase() };
     }
   }
-  return { taxonomy, byFirstWord, byStemPrefix, tickers };
+  const { set, problems } = compilePatternSet(regexes.map((r) => r.source));
+  const shapes = new Uint8Array(0x4000);
+  for (const key of entries.keys()) shapes[shapeKey(key)] = 1;
+  const stemFirst = new Uint8Array(0x400);
+  for (const list of stems.values()) for (const p of list) stemFirst[p.words[0]!.word.charCodeAt(0) & 0x3ff] = 1;
+  return { taxonomy, problems, entries, shapes, stems, stemFirst, patterns: set, patternTargets: regexes, vocabulary, hasIndonesian };
 }
 
-interface FieldScan {
-  field: Field;
-  original: string;
-  origin: Int32Array;
-  words: WordToken[];
-  folded: string;
-}
-
-function scanField(field: Field, original: string): FieldScan {
-  const { text, origin } = foldText(original);
-  return { field, original, origin, words: tokenize(text), folded: text };
-}
-
-function originalSpan(scan: FieldScan, from: WordToken, to: WordToken): { start: number; end: number; text: string } {
-  const start = scan.origin[from.start] ?? 0;
-  const lastUnit = scan.origin[to.end - 1] ?? start;
-  // The last folded unit maps to the start of its original character; extend over that character.
-  const cp = scan.original.codePointAt(lastUnit) ?? 0;
-  const end = lastUnit + (cp > 0xffff ? 2 : 1);
-  return { start, end, text: scan.original.slice(start, end) };
-}
-
-function patternMatchesAt(pattern: PhrasePattern, words: WordToken[], i: number): boolean {
-  const n = pattern.words.length;
-  if (i + n > words.length) return false;
-  for (let k = 0; k < n; k++) {
-    const want = pattern.words[k]!;
-    const got = words[i + k]!.word;
-    const isStem = pattern.stemLast && k === n - 1;
-    if (isStem ? !got.startsWith(want) : got !== want) return false;
-  }
-  return true;
-}
-
-/** An all-caps headline makes every word look like a ticker; demand context there. */
-function isShouting(text: string): boolean {
-  const letters = text.replace(/[^\p{L}]/gu, '');
-  if (letters.length < 12) return false;
-  const upper = letters.replace(/[^\p{Lu}]/gu, '').length;
-  return upper / letters.length > 0.7;
-}
-
-function hasMarketContext(scan: FieldScan, i: number): boolean {
-  const { words, folded } = scan;
-  for (let k = Math.max(0, i - 3); k <= Math.min(words.length - 1, i + 3); k++) {
-    if (k !== i && MARKET_CONTEXT.has(words[k]!.word)) return true;
-  }
-  // "NEAR +5%", "NEAR 5%": a percentage right after the ticker.
-  const after = folded.slice(words[i]!.end, words[i]!.end + 12);
-  return /^\s*[+\-−]?\s*\d+(?:[.,]\d+)?\s*%/.test(after);
-}
-
-function tickerMatch(scan: FieldScan, i: number, tagger: Tagger, shouting: boolean): Ticker | undefined {
-  const word = scan.words[i]!;
-  const ticker = tagger.tickers.get(word.word);
-  if (!ticker) return undefined;
-  const isCashtag = scan.folded[word.start - 1] === '$';
-  if (isCashtag) return ticker;
-  const span = originalSpan(scan, word, word);
-  if (span.text !== ticker.upper) return undefined; // "near", "Render": ordinary words
-  if (ticker.token.ambiguous || shouting) return hasMarketContext(scan, i) ? ticker : undefined;
-  return ticker;
-}
+// ── Scanning ─────────────────────────────────────────────────────────────────
 
 interface Hit {
   target: Target;
   match: Match;
 }
 
-function scan(tagger: Tagger, s: FieldScan, hits: Hit[]): void {
-  const shouting = isShouting(s.original);
-  const { words } = s;
+interface FieldState {
+  field: Field;
+  scan: WordScan;
+  /** Match Indonesian keywords with affixes stripped (the post may be Indonesian or Malay). */
+  affixes: boolean;
+  shouting?: boolean;
+}
+
+function wordMatches(p: WordPattern, state: FieldState, i: number): boolean {
+  const { scan } = state;
+  const got = scan.words[i]!;
+  if (p.capital && (scan.flags[i]! & WordFlag.Capital) === 0) return false;
+  if (p.mode === EXACT) return got === p.word;
+  if (p.mode === PREFIX) return got.startsWith(p.word);
+  if (!state.affixes || (scan.flags[i]! & WordFlag.AsciiLetters) === 0) return got === p.plain;
+  return indonesianStem(got) === p.word;
+}
+
+function phraseMatchesAt(pattern: PhrasePattern, state: FieldState, i: number): boolean {
+  const { scan } = state;
+  const n = pattern.words.length;
+  if (i + n > scan.words.length) return false;
+  // The index found the first word by its exact form or Indonesian key; a `*` stem only by its first letters.
+  const first = pattern.words[0]!;
+  if (first.mode === PREFIX ? !wordMatches(first, state, i) : first.capital && (scan.flags[i]! & WordFlag.Capital) === 0) return false;
+  for (let k = 1; k < n; k++) if (!wordMatches(pattern.words[k]!, state, i + k)) return false;
+  return true;
+}
+
+function spanOf(state: FieldState, from: number, to: number): { start: number; end: number; text: string } {
+  const start = state.scan.starts[from]!;
+  const end = state.scan.ends[to]!;
+  return { start, end, text: state.scan.text.slice(start, end) };
+}
+
+function addPhraseHits(list: PhrasePattern[] | undefined, state: FieldState, i: number, hits: Hit[]): void {
+  if (!list) return;
+  for (const pattern of list) {
+    if (!phraseMatchesAt(pattern, state, i)) continue;
+    const span = spanOf(state, i, i + pattern.words.length - 1);
+    hits.push({ target: pattern.target, match: { term: pattern.term, field: state.field, lang: pattern.lang, ...span } });
+  }
+}
+
+/** An all-caps headline makes every word look like a ticker; demand context there. */
+function isShouting(state: FieldState): boolean {
+  if (state.shouting !== undefined) return state.shouting;
+  let letters = 0;
+  let upper = 0;
+  const { words, flags } = state.scan;
   for (let i = 0; i < words.length; i++) {
-    const word = words[i]!.word;
-    const candidates = tagger.byFirstWord.get(word);
-    const stemmed = word.length >= STEM_KEY_LENGTH ? tagger.byStemPrefix.get(word.slice(0, STEM_KEY_LENGTH)) : undefined;
-    for (const list of [candidates, stemmed]) {
-      if (!list) continue;
-      for (const pattern of list) {
-        if (!patternMatchesAt(pattern, words, i)) continue;
-        const span = originalSpan(s, words[i]!, words[i + pattern.words.length - 1]!);
-        const lang = pattern.target.kind === 'theme' ? pattern.target.lang : 'any';
-        hits.push({ target: pattern.target, match: { term: pattern.term, field: s.field, lang, ...span } });
+    if (flags[i]! & WordFlag.Unspaced) continue;
+    letters += words[i]!.length;
+    if (flags[i]! & WordFlag.AllUpper) upper += words[i]!.length;
+  }
+  state.shouting = letters >= 12 && upper / letters > 0.7;
+  return state.shouting;
+}
+
+/** The market word or figure next to word `i` that makes a bare ticker read as the asset, if any. */
+function marketContext(state: FieldState, i: number): string | undefined {
+  const { words, starts, ends, text } = state.scan;
+  for (let k = Math.max(0, i - CONTEXT_WINDOW_WORDS); k <= Math.min(words.length - 1, i + CONTEXT_WINDOW_WORDS); k++) {
+    if (k !== i && MARKET_CONTEXT.has(words[k]!)) return text.slice(starts[k]!, ends[k]!);
+  }
+  const start = starts[i]!;
+  const end = ends[i]!;
+  const after = text.slice(end, end + 24);
+  const figure = AFTER_TICKER_CONTEXT.exec(after);
+  if (figure) return figure[0].trim();
+  // "Render (RENDER)": a ticker in parentheses right after a name.
+  if (text[start - 1] === '(' && text[end] === ')') return `(${text.slice(start, end)})`;
+  const around = text.slice(Math.max(0, start - 12), end + 12);
+  const cjk = CJK_MARKET_CONTEXT.exec(around);
+  return cjk ? cjk[0] : undefined;
+}
+
+function tickerHit(state: FieldState, i: number, ticker: Ticker): Hit | undefined {
+  const { flags, starts, ends, text } = state.scan;
+  const f = flags[i]!;
+  const span = spanOf(state, i, i);
+  const target: Target = { kind: 'token', symbol: ticker.token.symbol, weight: 1 };
+  if (f & WordFlag.Cashtag) {
+    const withSign = { ...span, start: span.start - 1, text: text.slice(starts[i]! - 1, ends[i]) };
+    return { target: { ...target, weight: 1.5 }, match: { term: `$${ticker.upper}`, field: state.field, lang: 'any', ...withSign } };
+  }
+  // "near", "Render", "#near": ordinary words. Tickers count in upper case only.
+  if (span.text !== ticker.upper) return undefined;
+  if (ticker.token.ambiguous || isShouting(state)) {
+    const context = marketContext(state, i);
+    if (context === undefined) return undefined;
+    return { target, match: { term: ticker.upper, field: state.field, lang: 'any', ...span, context } };
+  }
+  return { target, match: { term: ticker.upper, field: state.field, lang: 'any', ...span } };
+}
+
+/** Words of a hashtag: camel case split ("#DecentralizedAI"), or the taxonomy's words ("#decentralizedai"). */
+function hashtagWords(state: FieldState, i: number, tagger: Tagger): WordScan | undefined {
+  const { text, starts, ends, flags, words } = state.scan;
+  const start = starts[i]!;
+  const end = ends[i]!;
+  let parts: string[] | undefined;
+  if (flags[i]! & (WordFlag.Camel | WordFlag.Capital)) {
+    const split = splitCamelCase(text.slice(start, end));
+    if (split.length > 1) parts = split.map((p) => foldTerm(p.word));
+  }
+  if (!parts && (flags[i]! & WordFlag.AsciiLetters) !== 0) parts = segment(words[i]!, tagger.vocabulary);
+  if (!parts || parts.length < 2) return undefined;
+  // Every part points at the whole hashtag: that is what the admin should see.
+  return {
+    text,
+    words: parts,
+    starts: parts.map(() => start),
+    ends: parts.map(() => end),
+    flags: parts.map(() => WordFlag.Capital),
+  };
+}
+
+const MAX_SEGMENTED_LENGTH = 40;
+
+/** Split a word into the fewest vocabulary words, or undefined. Bounded: hashtags are short. */
+function segment(word: string, vocabulary: ReadonlySet<string>): string[] | undefined {
+  if (word.length < 5 || word.length > MAX_SEGMENTED_LENGTH || vocabulary.has(word)) return undefined;
+  const best: (string[] | undefined)[] = [[]];
+  for (let end = 1; end <= word.length; end++) {
+    for (let start = Math.max(0, end - 20); start <= end - 2; start++) {
+      const prev = best[start];
+      if (!prev) continue;
+      const piece = word.slice(start, end);
+      if (!vocabulary.has(piece)) continue;
+      const current = best[end];
+      if (!current || prev.length + 1 < current.length) best[end] = [...prev, piece];
+    }
+  }
+  return best[word.length];
+}
+
+function scanSequence(tagger: Tagger, state: FieldState, hits: Hit[], nested: boolean): void {
+  const { words, flags } = state.scan;
+  const { entries, shapes, stems, stemFirst } = tagger;
+  const affixes = tagger.hasIndonesian && state.affixes;
+  const hasStems = stems.size > 0;
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    const f = flags[i]!;
+    const entry = shapes[shapeKey(word)] === 1 ? entries.get(word) : undefined;
+    if (entry) {
+      addPhraseHits(entry.phrases, state, i, hits);
+      if (entry.next && i + 1 < words.length) addPhraseHits(entry.next.get(words[i + 1]!), state, i, hits);
+      if (!affixes) addPhraseHits(entry.idPlain, state, i, hits);
+      if (entry.ticker) {
+        // "#NEAR" in capitals reads like a cashtag; "#near" is a word.
+        const hit = f & WordFlag.Hashtag ? hashtagTickerHit(state, i, entry.ticker) : tickerHit(state, i, entry.ticker);
+        if (hit) hits.push(hit);
       }
     }
-    const ticker = tickerMatch(s, i, tagger, shouting);
-    if (ticker) {
-      const span = originalSpan(s, words[i]!, words[i]!);
-      hits.push({
-        target: { kind: 'token-name', symbol: ticker.token.symbol },
-        match: { term: ticker.upper, field: s.field, lang: 'any', ...span },
-      });
+    if (hasStems && word.length >= STEM_KEY_LENGTH && stemFirst[word.charCodeAt(0) & 0x3ff] === 1) addPhraseHits(stems.get(stemKey(word)), state, i, hits);
+    if (affixes && (f & WordFlag.AsciiLetters) !== 0) {
+      const key = indonesianStem(word);
+      addPhraseHits(key === word ? entry?.idPhrases : entries.get(key)?.idPhrases, state, i, hits);
+    }
+    if (!nested && (f & WordFlag.Hashtag) !== 0) {
+      const expanded = hashtagWords(state, i, tagger);
+      if (expanded) scanSequence(tagger, { field: state.field, scan: expanded, affixes: state.affixes }, hits, true);
     }
   }
 }
+
+function hashtagTickerHit(state: FieldState, i: number, ticker: Ticker): Hit | undefined {
+  const { starts, ends, text } = state.scan;
+  if (text.slice(starts[i], ends[i]) !== ticker.upper) return undefined;
+  const start = starts[i]! - 1;
+  return {
+    target: { kind: 'token', symbol: ticker.token.symbol, weight: 1.5 },
+    match: { term: `#${ticker.upper}`, field: state.field, lang: 'any', start, end: ends[i]!, text: text.slice(start, ends[i]) },
+  };
+}
+
+/**
+ * The text admin patterns see: the field's folded words separated by single
+ * spaces (characters of unspaced scripts stay together).
+ */
+function patternText(scan: WordScan): string {
+  // ASCII: the words are exactly the runs of letters and digits, so native string functions build it.
+  if (scan.ascii) return scan.text.toLowerCase().replace(NOT_WORD_ASCII, ' ').trim();
+  const { words, starts, ends, flags } = scan;
+  let text = '';
+  for (let i = 0; i < words.length; i++) {
+    const glued = i > 0 && flags[i]! & WordFlag.Unspaced && flags[i - 1]! & WordFlag.Unspaced && starts[i] === ends[i - 1];
+    text += i > 0 && !glued ? ` ${words[i]!}` : words[i]!;
+  }
+  return text;
+}
+
+const NOT_WORD_ASCII = /[^a-z0-9]+/g;
+
+/** Where each word starts in {@link patternText}; computed only for fields where a pattern matched. */
+function patternOffsets(scan: WordScan): Int32Array {
+  const { words, starts, ends, flags } = scan;
+  const offsets = new Int32Array(words.length);
+  let length = 0;
+  for (let i = 0; i < words.length; i++) {
+    const glued = i > 0 && flags[i]! & WordFlag.Unspaced && flags[i - 1]! & WordFlag.Unspaced && starts[i] === ends[i - 1];
+    if (i > 0 && !glued) length++;
+    offsets[i] = length;
+    length += words[i]!.length;
+  }
+  return offsets;
+}
+
+/** Index of the last word starting at or before `at`. */
+function wordAt(offsets: Int32Array, at: number): number {
+  let lo = 0;
+  let hi = offsets.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (offsets[mid]! <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+function scanPatterns(tagger: Tagger, state: FieldState, hits: Hit[]): void {
+  if (tagger.patterns.size === 0 || state.scan.words.length === 0) return;
+  if (state.scan.ascii && !tagger.patterns.mayMatchAscii(state.scan.text)) return;
+  const spans = tagger.patterns.find(patternText(state.scan));
+  if (spans.length === 0) return;
+  const offsets = patternOffsets(state.scan);
+  for (const span of spans) {
+    const def = tagger.patternTargets[span.pattern];
+    if (!def) continue;
+    const match = spanOf(state, wordAt(offsets, span.start), wordAt(offsets, span.end - 1));
+    hits.push({ target: def.target, match: { term: `/${def.source}/`, field: state.field, lang: def.lang, ...match } });
+  }
+}
+
+function scanField(tagger: Tagger, field: Field, original: string, affixes: boolean, hits: Hit[]): void {
+  if (!original) return;
+  const state: FieldState = { field, scan: scanWords(original), affixes };
+  scanSequence(tagger, state, hits, false);
+  scanPatterns(tagger, state, hits);
+}
+
+// ── Scoring ──────────────────────────────────────────────────────────────────
 
 const TITLE_BOOST = 1.5;
 /** Repeats of an already-matched term add a little: a long essay that keeps returning to a theme is about it. */
 const REPEAT_BONUS = 0.1;
 const MAX_REPEATS_COUNTED = 10;
+/** Matches kept per tag for explanations; all of them count for the score. */
+const MAX_MATCHES_REPORTED = 25;
 
 /** Tag a post's title and text with themes and tokens. Pure. */
-export function tagPost(tagger: Tagger, post: { title: string; text: string }): Tags {
+export function tagPost(tagger: Tagger, post: { title: string; text: string }, options: TagOptions = {}): Tags {
   const hits: Hit[] = [];
-  scan(tagger, scanField('title', post.title), hits);
-  scan(tagger, scanField('text', post.text), hits);
+  const affixes = options.language === undefined || AFFIX_LANGUAGE_HINTS.has(options.language);
+  scanField(tagger, 'title', post.title, affixes, hits);
+  scanField(tagger, 'text', post.text, affixes, hits);
 
   const excluded = new Set<string>();
   const themeHits = new Map<string, Hit[]>();
@@ -235,43 +519,99 @@ export function tagPost(tagger: Tagger, post: { title: string; text: string }): 
   for (const hit of hits) {
     const t = hit.target;
     if (t.kind === 'exclude') excluded.add(t.themeId);
-    else if (t.kind === 'theme') (themeHits.get(t.themeId) ?? themeHits.set(t.themeId, []).get(t.themeId)!).push(hit);
-    else (tokenHits.get(t.symbol) ?? tokenHits.set(t.symbol, []).get(t.symbol)!).push(hit);
+    else if (t.kind === 'theme') addTo(themeHits, t.themeId, hit);
+    else addTo(tokenHits, t.symbol, hit);
   }
 
   const themes: ThemeTag[] = [];
   for (const theme of tagger.taxonomy.themes) {
     const list = themeHits.get(theme.id);
     if (!list || excluded.has(theme.id)) continue;
-    const score = scoreHits(list, (h) => (h.target.kind === 'theme' ? h.target.weight : 1));
-    if (score >= theme.minScore) themes.push({ id: theme.id, name: theme.name, score, matches: list.map((h) => h.match) });
+    const kept = preferLanguage(list, options.language);
+    const score = scoreHits(kept);
+    if (score >= theme.minScore) themes.push({ id: theme.id, name: theme.name, score, matches: report(kept) });
   }
   const tokens: TokenTag[] = [];
   for (const token of tagger.taxonomy.tokens) {
     const list = tokenHits.get(token.symbol);
     if (!list) continue;
-    tokens.push({ symbol: token.symbol, score: scoreHits(list, () => 1), matches: list.map((h) => h.match) });
+    const kept = preferLanguage(list, options.language);
+    // "NEAR" inside "NEAR Protocol" explains nothing the name does not.
+    const inside = containedHits(kept);
+    tokens.push({ symbol: token.symbol, score: scoreHits(kept), matches: report(kept.filter((_, i) => !inside.has(i))) });
   }
   themes.sort((a, b) => b.score - a.score);
   tokens.sort((a, b) => b.score - a.score);
   return { themes, tokens };
 }
 
-function scoreHits(hits: Hit[], weightOf: (h: Hit) => number): number {
+function report(hits: Hit[]): Match[] {
+  const sorted = [...hits].sort((a, b) => fieldOrder(a) - fieldOrder(b) || a.match.start - b.match.start || b.match.end - a.match.end);
+  return sorted.slice(0, MAX_MATCHES_REPORTED).map((h) => h.match);
+}
+
+const fieldOrder = (h: Hit) => (h.match.field === 'title' ? 0 : 1);
+
+/** One span matched by keywords of several languages is reported once, in the post's language when possible. */
+function preferLanguage(hits: Hit[], language: string | undefined): Hit[] {
+  const bySpan = new Map<string, Hit>();
+  const rank = (h: Hit) => (h.match.lang === language ? 0 : h.match.lang === 'any' ? 1 : 2);
+  for (const hit of hits) {
+    const key = `${hit.match.field}:${hit.match.start}:${hit.match.end}`;
+    const prev = bySpan.get(key);
+    if (!prev || rank(hit) < rank(prev)) bySpan.set(key, hit);
+  }
+  return bySpan.size === hits.length ? hits : [...bySpan.values()];
+}
+
+/**
+ * Each distinct term counts its best weight (×1.5 in the title) once, repeats
+ * add a small bonus, and a match inside a longer match of the same tag adds
+ * nothing ("descentraliz*" inside "inferência descentralizada").
+ */
+function scoreHits(hits: Hit[]): number {
   const best = new Map<string, number>();
   let repeats = 0;
-  for (const hit of hits) {
-    const w = weightOf(hit) * (hit.match.field === 'title' ? TITLE_BOOST : 1);
+  const inside = containedHits(hits);
+  hits.forEach((hit, idx) => {
+    if (inside.has(idx)) return;
+    const weight = hit.target.kind === 'exclude' ? 0 : hit.target.weight;
+    const w = weight * (hit.match.field === 'title' ? TITLE_BOOST : 1);
     const prev = best.get(hit.match.term);
     if (prev === undefined) best.set(hit.match.term, w);
     else {
       repeats++;
       if (w > prev) best.set(hit.match.term, w);
     }
-  }
+  });
   let score = 0;
   for (const w of best.values()) score += w;
   return round2(score + REPEAT_BONUS * Math.min(repeats, MAX_REPEATS_COUNTED));
+}
+
+/** Indexes of hits whose span lies inside another hit's longer span in the same field. */
+function containedHits(hits: Hit[]): Set<number> {
+  const inside = new Set<number>();
+  if (hits.length < 2) return inside;
+  const order = hits.map((_, i) => i);
+  order.sort((a, b) => {
+    const x = hits[a]!.match;
+    const y = hits[b]!.match;
+    return fieldOrder(hits[a]!) - fieldOrder(hits[b]!) || x.start - y.start || y.end - x.end;
+  });
+  // Sweep by start: a span ending before the furthest end seen in its field is inside an earlier one.
+  let field: Field | undefined;
+  let maxEnd = -1;
+  for (const idx of order) {
+    const m = hits[idx]!.match;
+    if (m.field !== field) {
+      field = m.field;
+      maxEnd = -1;
+    }
+    if (m.end <= maxEnd) inside.add(idx);
+    else maxEnd = m.end;
+  }
+  return inside;
 }
 
 function round2(x: number): number {

@@ -1,54 +1,147 @@
 /**
- * Text folding for matching across languages: case, accents and Unicode
- * compatibility forms are folded while keeping a map back to the original
- * offsets, so every match can be shown to admins as it appeared in the post.
+ * Text folding and word scanning for matching across languages.
+ *
+ * Folding: Unicode compatibility forms (full-width letters, ligatures,
+ * half-width katakana) are unified, accents and other diacritics removed,
+ * case folded, and a few letters that do not decompose (ß, ø, æ, œ, ł, ı…)
+ * spelled out, so "INFERÊNCIA", "inferência" and "inferencia" are one word.
+ * Kana voicing marks and Hangul syllables survive: they are letters, not accents.
+ *
+ * Scanning: letters and digits form words; scripts written without spaces
+ * (Chinese, Japanese, Korean, Thai) give one word per character so phrases
+ * match as character sequences; `#hashtags` and `$CASHTAGS` are flagged; every
+ * word keeps its offsets in the original text so matches can be shown to
+ * admins exactly as they appeared in the post.
  */
 
 export interface FoldedText {
-  /** Folded text: NFKD, combining marks removed, lower case. */
+  /** Folded text: compatibility-normalized, diacritics removed, lower case. */
   text: string;
   /** For each UTF-16 unit of `text`, the offset of the original character it came from. */
   origin: Int32Array;
 }
 
-const COMBINING_MARK = /\p{M}/u;
-const foldCache = new Map<string, string>();
+/** What a code point is for scanning, and how it folds. */
+interface CharInfo {
+  folded: string;
+  /** 0 separator, 1 letter/digit, 2 letter of a script written without spaces, 3 combining mark. */
+  kind: 0 | 1 | 2 | 3;
+  upper: boolean;
+  lower: boolean;
+}
 
-function foldChar(ch: string): string {
-  const cached = foldCache.get(ch);
-  if (cached !== undefined) return cached;
+const SEPARATOR = 0;
+const WORD = 1;
+const UNSPACED_CHAR = 2;
+const MARK = 3;
+
+/** Combining diacritics (removed); other marks (kana voicing, Indic vowel signs) are kept. */
+function isDiacritic(code: number): boolean {
+  return (
+    (code >= 0x0300 && code <= 0x036f) ||
+    (code >= 0x1ab0 && code <= 0x1aff) ||
+    (code >= 0x1dc0 && code <= 0x1dff) ||
+    (code >= 0x20d0 && code <= 0x20ff) ||
+    (code >= 0xfe20 && code <= 0xfe2f)
+  );
+}
+
+function stripDiacritics(s: string): string {
   let out = '';
-  for (const part of ch.normalize('NFKD')) {
-    if (!COMBINING_MARK.test(part)) out += part;
-  }
-  out = out.toLowerCase();
-  // Characters that fold to nothing (lone marks) keep one unit so offsets stay aligned with words.
-  if (foldCache.size < 50_000) foldCache.set(ch, out);
+  for (let i = 0; i < s.length; i++) if (!isDiacritic(s.charCodeAt(i))) out += s[i];
   return out;
+}
+const UNSPACED = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]/u;
+const IS_MARK = /^\p{M}/u;
+const IS_UPPER = /^\p{Lu}/u;
+const IS_LOWER = /^\p{Ll}/u;
+
+/** Voiced sound marks written as separate characters, as the combining marks NFC composes with kana. */
+const VOICING: Record<number, string> = { 0xff9e: '\u3099', 0xff9f: '\u309a', 0x309b: '\u3099', 0x309c: '\u309a' };
+
+/** "カ" + combining "゙" → "ガ"; anything else is returned as is. */
+function composeKana(base: string, mark: string): string | undefined {
+  if (mark !== '\u3099' && mark !== '\u309a') return undefined;
+  const composed = (base + mark).normalize('NFC');
+  return composed.length === base.length ? composed : undefined;
+}
+
+/** Letters that compatibility decomposition leaves alone but readers treat as plain letters. */
+const SPELLED_OUT: Record<string, string> = {
+  ß: 'ss', ẞ: 'ss', ı: 'i', ø: 'o', æ: 'ae', œ: 'oe', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ħ: 'h', ŀ: 'l', ŧ: 't', ς: 'σ',
+  // Katakana prolonged-sound marks in their half-width and full-width forms fold alike.
+  'ｰ': 'ー',
+};
+
+/** Basic Multilingual Plane characters by code point: an array index is cheaper than a hash lookup per character. */
+const bmpCache: (CharInfo | undefined)[] = new Array<CharInfo | undefined>(0x10000);
+const astralCache = new Map<number, CharInfo>();
+const MAX_CACHED_ASTRAL = 10_000;
+
+function charInfo(cp: number): CharInfo {
+  const cached = cp < 0x10000 ? bmpCache[cp] : astralCache.get(cp);
+  if (cached) return cached;
+  const ch = String.fromCodePoint(cp);
+  let info: CharInfo;
+  if (IS_MARK.test(ch) || (cp >= 0xff9e && cp <= 0xff9f) || (cp >= 0x309b && cp <= 0x309c)) {
+    // Voiced sound marks, half-width (ﾞ) or spacing (゛), compose with the kana before them, as combining marks do.
+    // A combining mark after a letter (decomposed input): part of the word, folds to nothing when it is an accent.
+    info = { folded: VOICING[cp] ?? stripDiacritics(ch), kind: MARK, upper: false, lower: false };
+  } else if (LETTER_OR_DIGIT.test(ch)) {
+    let folded = stripDiacritics(ch.normalize('NFKD')).normalize('NFC').toLowerCase();
+    let spelled = '';
+    for (const part of folded) spelled += SPELLED_OUT[part] ?? part;
+    folded = spelled;
+    info = { folded, kind: UNSPACED.test(ch) ? UNSPACED_CHAR : WORD, upper: IS_UPPER.test(ch), lower: IS_LOWER.test(ch) };
+  } else {
+    // Punctuation and symbols stay as they are: "™" must not become the letters "tm" glued to a name.
+    info = { folded: ch, kind: SEPARATOR, upper: false, lower: false };
+  }
+  if (cp < 0x10000) bmpCache[cp] = info;
+  else if (astralCache.size < MAX_CACHED_ASTRAL) astralCache.set(cp, info);
+  return info;
+}
+
+/** Fold one code point's string (letters, digits and marks fold; anything else is kept). */
+function foldCodePoint(cp: number): string {
+  if (cp < 0x80) return cp >= 65 && cp <= 90 ? String.fromCharCode(cp + 32) : String.fromCharCode(cp);
+  return charInfo(cp).folded;
 }
 
 /** Fold a string for matching; see {@link FoldedText}. */
 export function foldText(input: string): FoldedText {
-  const origin = new Int32Array(input.length * 2 + 4);
-  let text = '';
-  let i = 0;
-  for (const ch of input) {
-    // ASCII fast path: most feed text is ASCII and needs no normalization.
-    const code = ch.charCodeAt(0);
-    const folded = code < 0x80 ? (code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : ch) : foldChar(ch);
-    for (let k = 0; k < folded.length; k++) {
-      if (text.length + k >= origin.length) break;
-      origin[text.length + k] = i;
-    }
-    text += folded;
-    i += ch.length;
+  // Pure ASCII (most feed text) needs only lower-casing, and offsets do not move.
+  if (isAscii(input)) {
+    const origin = new Int32Array(input.length);
+    for (let i = 0; i < input.length; i++) origin[i] = i;
+    return { text: input.toLowerCase(), origin };
   }
-  return { text, origin: origin.subarray(0, text.length) };
+  const parts: string[] = [];
+  const origin: number[] = [];
+  for (let i = 0; i < input.length; i++) {
+    const cp = input.codePointAt(i)!;
+    const folded = foldCodePoint(cp);
+    const composed = parts.length > 0 ? composeKana(parts[parts.length - 1]!, folded) : undefined;
+    if (composed !== undefined) {
+      parts[parts.length - 1] = composed;
+      continue;
+    }
+    parts.push(folded);
+    for (let k = 0; k < folded.length; k++) origin.push(i);
+    if (cp > 0xffff) i++;
+  }
+  return { text: parts.join(''), origin: Int32Array.from(origin) };
 }
 
-/** Fold a short term (keyword, alias) the same way post text is folded. */
+/** Fold a short term (keyword, alias, name) the same way post text is folded. */
 export function foldTerm(term: string): string {
   return foldText(term).text;
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
+  return true;
 }
 
 export interface WordToken {
@@ -60,52 +153,363 @@ export interface WordToken {
 }
 
 /**
- * Scripts written without spaces between words. Each of their characters is
- * its own token, so a phrase of them matches as a character sequence.
- */
-const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u;
-const WORD_CHAR = /[\p{L}\p{N}]/u;
-
-/**
  * Split folded text into word tokens. Letters and digits join into words;
- * apostrophes and hyphens inside a word split it (so "zkML-based" yields
- * "zkml", "based"); unspaced scripts yield one token per character.
+ * apostrophes, hyphens and dots split them ("zkML-based" yields "zkml",
+ * "based"); scripts without spaces yield one token per character.
  */
 export function tokenize(folded: string): WordToken[] {
   const tokens: WordToken[] = [];
   let start = -1;
-  const flush = (end: number) => {
-    if (start >= 0) tokens.push({ word: folded.slice(start, end), start, end });
-    start = -1;
-  };
   for (let i = 0; i < folded.length; i++) {
     const code = folded.charCodeAt(i);
-    // ASCII fast path.
     if (code < 0x80) {
       const isWord = (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90);
       if (isWord) {
         if (start < 0) start = i;
-      } else flush(i);
+      } else if (start >= 0) {
+        tokens.push({ word: folded.slice(start, i), start, end: i });
+        start = -1;
+      }
       continue;
     }
-    // Surrogate pairs: take the whole code point.
-    const isHigh = code >= 0xd800 && code <= 0xdbff;
-    const ch = isHigh ? folded.slice(i, i + 2) : folded[i]!;
-    if (UNSPACED.test(ch)) {
-      flush(i);
-      tokens.push({ word: ch, start: i, end: i + ch.length });
-    } else if (WORD_CHAR.test(ch)) {
+    const cp = folded.codePointAt(i)!;
+    const width = cp > 0xffff ? 2 : 1;
+    const kind = charInfo(cp).kind;
+    if (kind === WORD || (kind === MARK && start >= 0)) {
       if (start < 0) start = i;
     } else {
-      flush(i);
+      if (start >= 0) tokens.push({ word: folded.slice(start, i), start, end: i });
+      start = -1;
+      if (kind === UNSPACED_CHAR) tokens.push({ word: folded.slice(i, i + width), start: i, end: i + width });
     }
-    if (isHigh) i++;
+    if (width === 2) i++;
   }
-  flush(folded.length);
+  if (start >= 0) tokens.push({ word: folded.slice(start), start, end: folded.length });
   return tokens;
+}
+
+// ── Word scan on original text ───────────────────────────────────────────────
+
+/** Word flags in {@link WordScan.flags}. */
+export const WordFlag = {
+  /** Written `$NEAR`. */
+  Cashtag: 1,
+  /** Written `#zkML`. */
+  Hashtag: 2,
+  /** Starts with an upper-case letter ("Render", "NEAR"). */
+  Capital: 4,
+  /** Has letters and none of them lower case ("NEAR", "RNDR"). */
+  AllUpper: 8,
+  /** One character of a script written without spaces. */
+  Unspaced: 16,
+  /** An upper-case letter follows a lower-case one ("zkML", "AkashML"): camel case. */
+  Camel: 32,
+  /** Only ASCII letters (candidates for Indonesian affix stripping). */
+  AsciiLetters: 64,
+  /** Contains a digit. */
+  Digit: 128,
+} as const;
+
+/**
+ * The words of a text in order, as parallel arrays (cheaper than one object
+ * per word on multi-megabyte inputs): folded form, offsets in `text`, flags.
+ */
+export interface WordScan {
+  /** The text the offsets refer to (the input, NFC-normalized when it was not already). */
+  text: string;
+  /** The text is plain ASCII (so its words are exactly its runs of ASCII letters and digits). */
+  ascii?: boolean;
+  words: string[];
+  starts: number[];
+  ends: number[];
+  flags: number[];
+}
+
+/**
+ * Scan a text into words with original offsets and flags; see {@link WordScan}.
+ * One pass, no regular expressions on the ASCII path.
+ */
+export function scanWords(input: string): WordScan {
+  const ascii = isAscii(input);
+  const text = ascii ? input : toNfc(input);
+  const n = text.length;
+  const words: string[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const flags: number[] = [];
+  // The word being read, when it has non-ASCII letters (ASCII words are read in one inner loop).
+  let start = -1;
+  let folded = '';
+  let hasUpper = false;
+  let hasLower = false;
+  let camel = false;
+
+  const push = (word: string, from: number, to: number, f: number) => {
+    const before = from > 0 ? text.charCodeAt(from - 1) : 0;
+    if ((before === 36 || before === 35) && !isWordCharAt(text, from - 2)) f |= before === 36 ? WordFlag.Cashtag : WordFlag.Hashtag;
+    words.push(word);
+    starts.push(from);
+    ends.push(to);
+    flags.push(f);
+  };
+  const flushSlow = (to: number) => {
+    if (start < 0) return;
+    if (folded.length > 0) {
+      let f = 0;
+      if (startsUpper(text, start)) f |= WordFlag.Capital;
+      if (hasUpper && !hasLower) f |= WordFlag.AllUpper;
+      if (camel) f |= WordFlag.Camel;
+      push(folded, start, to, f);
+    }
+    start = -1;
+  };
+
+  let i = 0;
+  while (i < n) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) {
+      const cls = ASCII_CLASS[code]!;
+      if (cls === 0) {
+        flushSlow(i);
+        i++;
+        continue;
+      }
+      if (start >= 0) {
+        // An ASCII letter inside a word that already has non-ASCII letters.
+        folded += cls === UPPER ? String.fromCharCode(code + 32) : text[i];
+        if (cls === UPPER) {
+          if (hasLower) camel = true;
+          hasUpper = true;
+        } else if (cls === LOWER) hasLower = true;
+        i++;
+        continue;
+      }
+      // Fast path: read a run of ASCII letters and digits in one loop.
+      const from = i;
+      let upper = 0;
+      let lower = 0;
+      let digits = 0;
+      let isCamel = false;
+      let prev = 0;
+      while (i < n) {
+        const c = text.charCodeAt(i);
+        const k = c < 0x80 ? ASCII_CLASS[c]! : -1;
+        if (k <= 0) break;
+        if (k === UPPER) {
+          if (prev === LOWER) isCamel = true;
+          upper++;
+        } else if (k === LOWER) lower++;
+        else digits++;
+        prev = k;
+        i++;
+      }
+      if (i < n && text.charCodeAt(i) >= 0x80 && continuesWord(text, i)) {
+        // The word goes on with non-ASCII letters ("Straße", "zkML中"): continue it on the slow path.
+        start = from;
+        folded = upper > 0 ? text.slice(from, i).toLowerCase() : text.slice(from, i);
+        hasUpper = upper > 0;
+        hasLower = lower > 0;
+        camel = isCamel;
+        continue;
+      }
+      let f = 0;
+      const first = text.charCodeAt(from);
+      if (first >= 65 && first <= 90) f |= WordFlag.Capital;
+      if (upper > 0 && lower === 0) f |= WordFlag.AllUpper;
+      if (isCamel) f |= WordFlag.Camel;
+      if (digits > 0) f |= WordFlag.Digit;
+      else f |= WordFlag.AsciiLetters;
+      push(upper > 0 ? text.slice(from, i).toLowerCase() : text.slice(from, i), from, i, f);
+      continue;
+    }
+    const cp = text.codePointAt(i)!;
+    const width = cp > 0xffff ? 2 : 1;
+    const info = charInfo(cp);
+    if (info.kind === MARK && start < 0 && words.length > 0 && ends[ends.length - 1] === i && flags[flags.length - 1]! & WordFlag.Unspaced) {
+      // A voicing mark after a kana (half-width "ｶﾞ"): part of that character.
+      const last = words.length - 1;
+      words[last] = composeKana(words[last]!, info.folded) ?? words[last]!;
+      ends[last] = i + width;
+    } else if (info.kind === WORD || (info.kind === MARK && start >= 0)) {
+      if (start < 0) {
+        start = i;
+        folded = '';
+        hasUpper = hasLower = camel = false;
+      }
+      folded += info.folded;
+      if (info.upper) {
+        if (hasLower) camel = true;
+        hasUpper = true;
+      } else if (info.lower) hasLower = true;
+    } else {
+      flushSlow(i);
+      if (info.kind === UNSPACED_CHAR) {
+        words.push(info.folded);
+        starts.push(i);
+        ends.push(i + width);
+        flags.push(WordFlag.Unspaced);
+      }
+    }
+    i += width;
+  }
+  flushSlow(n);
+  return { text, ascii, words, starts, ends, flags };
+}
+
+/** ASCII character classes for the scanner: 0 separator, then LOWER, UPPER, DIGIT. */
+const LOWER = 1;
+const UPPER = 2;
+const DIGIT = 3;
+const ASCII_CLASS = new Uint8Array(128);
+for (let c = 97; c <= 122; c++) ASCII_CLASS[c] = LOWER;
+for (let c = 65; c <= 90; c++) ASCII_CLASS[c] = UPPER;
+for (let c = 48; c <= 57; c++) ASCII_CLASS[c] = DIGIT;
+
+/** Whether the non-ASCII character at `i` continues a word (a letter, digit or combining mark, not an unspaced-script character). */
+function continuesWord(text: string, i: number): boolean {
+  const kind = charInfo(text.codePointAt(i)!).kind;
+  return kind === WORD || kind === MARK;
+}
+
+function toNfc(s: string): string {
+  return s.normalize('NFC');
+}
+
+function isWordCharAt(text: string, i: number): boolean {
+  if (i < 0) return false;
+  const code = text.charCodeAt(i);
+  if (code < 0x80) return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
+  const kind = charInfo(text.codePointAt(i)!).kind;
+  return kind === WORD || kind === UNSPACED_CHAR;
+}
+
+function startsUpper(text: string, i: number): boolean {
+  const code = text.charCodeAt(i);
+  if (code < 0x80) return code >= 65 && code <= 90;
+  return charInfo(text.codePointAt(i)!).upper;
 }
 
 /** Split a folded term into the words a phrase pattern must match in order. */
 export function termWords(term: string): string[] {
-  return tokenize(foldTerm(term)).map((t) => t.word);
+  return scanWords(term).words;
+}
+
+/**
+ * Split a camel-case hashtag body into words: "DecentralizedAI" → "Decentralized", "AI";
+ * "zkML" → "zk", "ML"; "AIAgents" → "AI", "Agents". Offsets are relative to `body`.
+ */
+export function splitCamelCase(body: string): { word: string; start: number; end: number }[] {
+  const parts: { word: string; start: number; end: number }[] = [];
+  let start = 0;
+  const chars = [...body];
+  let offset = 0;
+  const offsets: number[] = [];
+  for (const ch of chars) {
+    offsets.push(offset);
+    offset += ch.length;
+  }
+  offsets.push(offset);
+  const isUp = (ch: string | undefined) => ch !== undefined && IS_UPPER.test(ch);
+  const isLow = (ch: string | undefined) => ch !== undefined && IS_LOWER.test(ch);
+  for (let k = 1; k < chars.length; k++) {
+    const prev = chars[k - 1];
+    const cur = chars[k];
+    const next = chars[k + 1];
+    // "aB" starts a word at B; "ABc" starts one at B (the end of an acronym).
+    const boundary = (isLow(prev) && isUp(cur)) || (isUp(prev) && isUp(cur) && isLow(next));
+    if (boundary) {
+      const s = offsets[start]!;
+      const e = offsets[k]!;
+      parts.push({ word: body.slice(s, e), start: s, end: e });
+      start = k;
+    }
+  }
+  const s = offsets[start]!;
+  parts.push({ word: body.slice(s), start: s, end: body.length });
+  return parts;
+}
+
+// ── Indonesian / Malay affixes ───────────────────────────────────────────────
+
+const idStemCache = new Map<string, string>();
+const MIN_ROOT = 4;
+
+/**
+ * Reduce an Indonesian or Malay word to a matching key by removing particles
+ * (-lah, -kah, -pun), possessives (-nya, -ku, -mu), derivational suffixes
+ * (-kan, -an, -i) and up to two prefixes (meN-, peN-, ber-, ter-, di-, ke-,
+ * se-, per-), with the usual nasal recoding (menyensor → sensor,
+ * menokenisasi → tokenisasi). "terdesentralisasi", "desentralisasinya" and
+ * "mendesentralisasikan" share one key.
+ *
+ * This is not a dictionary stemmer: it may over-strip, but it strips keywords
+ * and post text the same way, which is what matching needs. Input: a folded,
+ * lower-case ASCII word.
+ */
+export function indonesianStem(word: string): string {
+  if (word.length <= MIN_ROOT || !mayHaveAffix(word)) return word;
+  const cached = idStemCache.get(word);
+  if (cached !== undefined) return cached;
+  let w = word;
+  w = stripSuffix(w, ['lah', 'kah', 'tah', 'pun']);
+  w = stripSuffix(w, ['nya', 'ku', 'mu']);
+  w = stripSuffix(w, ['kan', 'an', 'i']);
+  for (let layer = 0; layer < 2; layer++) {
+    const next = stripPrefix(w);
+    if (next === w) break;
+    w = next;
+  }
+  // "-i" is both a suffix and the last letter of many loanwords (desentralisasi, inferensi): drop it
+  // after the prefixes too, so "mendesentralisasikan" and "terdesentralisasi" meet on one key.
+  if (w.endsWith('i') && w.length - 1 >= MIN_ROOT) w = w.slice(0, -1);
+  if (idStemCache.size < 100_000) idStemCache.set(word, w);
+  return w;
+}
+
+/** Cheap test before the cached lookup: most words of other languages can have neither a prefix nor a suffix. */
+function mayHaveAffix(word: string): boolean {
+  const first = word.charCodeAt(0);
+  // b d k m p s t: first letters of every prefix.
+  if (first === 98 || first === 100 || first === 107 || first === 109 || first === 112 || first === 115 || first === 116) return true;
+  const last = word.charCodeAt(word.length - 1);
+  // a h i n u: last letters of every suffix (-nya, -lah, -i, -an, -ku).
+  return last === 97 || last === 104 || last === 105 || last === 110 || last === 117;
+}
+
+function stripSuffix(w: string, suffixes: readonly string[]): string {
+  for (const s of suffixes) {
+    if (w.length - s.length >= MIN_ROOT && w.endsWith(s)) return w.slice(0, -s.length);
+  }
+  return w;
+}
+
+const VOWEL = /^[aeiou]/;
+
+function stripPrefix(w: string): string {
+  const rest = (n: number) => w.slice(n);
+  const ok = (r: string) => r.length >= MIN_ROOT;
+  for (const p of ['me', 'pe']) {
+    if (!w.startsWith(p)) continue;
+    const after = w.slice(2);
+    if (after.startsWith('ny') && VOWEL.test(after.slice(2)) && ok(after.slice(1))) return `s${after.slice(2)}`;
+    if (after.startsWith('ng') && ok(after.slice(2))) return after.slice(2);
+    if (after.startsWith('m') && ok(after.slice(1))) {
+      const r = after.slice(1);
+      return VOWEL.test(r) ? `p${r}` : r;
+    }
+    if (after.startsWith('n') && ok(after.slice(1))) {
+      const r = after.slice(1);
+      return VOWEL.test(r) ? `t${r}` : r;
+    }
+    if (p === 'pe' && after.startsWith('r') && ok(after.slice(1))) return after.slice(1);
+    if (/^[lrwy]/.test(after) && ok(after)) return after;
+  }
+  for (const p of ['ber', 'ter', 'per']) {
+    if (w.startsWith(p) && ok(rest(3))) return rest(3);
+  }
+  if (w.startsWith('be') && w[2] === 'k' && ok(rest(2))) return rest(2); // bekerja
+  for (const p of ['di', 'ke', 'se']) {
+    if (w.startsWith(p) && ok(rest(2))) return rest(2);
+  }
+  return w;
 }

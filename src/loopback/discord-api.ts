@@ -43,6 +43,18 @@ export interface FakeDiscordOptions {
    * Discord's usual limit for posting is `{ limit: 5, resetAfterMs: 5000 }`.
    */
   rateLimit?: { limit: number; resetAfterMs: number };
+  /**
+   * Per bot token over every route, fixed window: Discord's global limit is
+   * `{ limit: 50, resetAfterMs: 1000 }`. Off by default. Exceeding it answers a
+   * global 429 (`X-RateLimit-Global`).
+   */
+  globalRateLimit?: { limit: number; resetAfterMs: number };
+  /**
+   * Send the X-RateLimit-* bucket headers (default true). @discordjs/rest reads them
+   * against the real clock, so a test or benchmark driving the fake on a virtual
+   * clock turns them off and lets the fake's own buckets (and 429s) judge the pace.
+   */
+  rateLimitHeaders?: boolean;
   /** How long a nonce is remembered for `enforce_nonce` ("a few minutes" per Discord). Default 5 min. */
   nonceWindowMs?: number;
   /** Clock for timestamps, snowflakes, nonce windows and buckets. Default Date.now. */
@@ -59,8 +71,10 @@ export interface FakeDiscordRequest {
   /** The JSON body, or the parsed `payload_json` of a multipart body; undefined when empty. */
   body: unknown;
   files: FakeDiscordFile[];
-  /** What the fake answered; undefined for a reset or hung connection. */
+  /** What the fake answered; undefined for a reset or hung connection (and for a dropped response). */
   status?: number;
+  /** When it arrived, on the fake's clock. */
+  at: number;
 }
 
 export interface FakeDiscordFile {
@@ -102,8 +116,21 @@ export interface FakeDiscordMessage {
  * or never answers (for timeout tests).
  */
 export type FakeDiscordFault = (
-  | { status: number; body?: unknown; headers?: Record<string, string>; retryAfter?: number; global?: boolean }
-  | { network: 'reset' | 'hang' }
+  | {
+      status: number;
+      body?: unknown;
+      headers?: Record<string, string>;
+      retryAfter?: number;
+      global?: boolean;
+      /** For a 429: send the bucket headers (default true); false sends only Retry-After, as a proxy might. */
+      bucketHeaders?: boolean;
+    }
+  /**
+   * `reset` closes the connection unanswered; `hang` never answers; `drop-response`
+   * processes the request (the message is posted) and then resets the connection:
+   * the platform accepted it but the sender never learns, as in a crash between send and ack.
+   */
+  | { network: 'reset' | 'hang' | 'drop-response' }
 ) & {
   /** How many requests this fault applies to. Default 1. */
   count?: number;
@@ -157,6 +184,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const faults: (FakeDiscordFault & { remaining: number })[] = [];
   const nonces = new Map<string, { message: FakeDiscordMessage; at: number }>();
   const buckets = new Map<string, { remaining: number; resetAt: number }>();
+  const globalBuckets = new Map<string, { remaining: number; resetAt: number }>();
+  const sendHeaders = options.rateLimitHeaders !== false;
   let sequence = 0n;
 
   const snowflake = (): string => ((BigInt(now()) - DISCORD_EPOCH) << 22n | (sequence++ & 0xfffn)).toString();
@@ -170,7 +199,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   }
 
   /** Count the request against its bucket; the headers describe the bucket after it. */
-  function spend(key: string, hash: string): { limited: boolean; headers: Record<string, string> } {
+  function spend(key: string, hash: string): { limited: boolean; headers: Record<string, string>; resetAfter: number } {
     const t = now();
     let bucket = buckets.get(key);
     if (!bucket || bucket.resetAt <= t) {
@@ -188,7 +217,29 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       'X-RateLimit-Bucket': hash,
     };
     if (limited) Object.assign(headers, { 'Retry-After': String(Math.ceil(resetAfter)), 'X-RateLimit-Scope': 'user' });
-    return { limited, headers };
+    return { limited, resetAfter, headers: sendHeaders ? headers : limited ? { 'Retry-After': headers['Retry-After']!, 'X-RateLimit-Scope': 'user' } : {} };
+  }
+
+  /** Count a request against its bot's global window; the 429 to answer when it is over. */
+  function spendGlobal(key: string): Answer | undefined {
+    const limit = options.globalRateLimit;
+    if (!limit) return undefined;
+    const t = now();
+    let bucket = globalBuckets.get(key);
+    if (!bucket || bucket.resetAt <= t) {
+      bucket = { remaining: limit.limit, resetAt: t + limit.resetAfterMs };
+      globalBuckets.set(key, bucket);
+    }
+    if (bucket.remaining > 0) {
+      bucket.remaining--;
+      return undefined;
+    }
+    const retryAfter = (bucket.resetAt - t) / 1000;
+    return {
+      status: 429,
+      headers: { 'Retry-After': String(Math.ceil(retryAfter)), 'X-RateLimit-Global': 'true', 'X-RateLimit-Scope': 'global' },
+      body: { message: 'You are being rate limited.', retry_after: retryAfter, global: true },
+    };
   }
 
   function createMessage(route: Route, body: Record<string, unknown>, files: FakeDiscordFile[], author: FakeDiscordMessage['author']) {
@@ -220,10 +271,19 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, record: FakeDiscordRequest): Promise<Answer | 'hang' | 'reset'> {
     const fault = takeFault(record.path);
+    if (fault && 'network' in fault && fault.network === 'drop-response') {
+      await handleValid(req, record);
+      record.status = undefined;
+      return 'reset';
+    }
     if (fault) {
-      if ('network' in fault) return fault.network;
+      if ('network' in fault) return fault.network === 'hang' ? 'hang' : 'reset';
       return faultAnswer(fault, now());
     }
+    return handleValid(req, record);
+  }
+
+  async function handleValid(req: http.IncomingMessage, record: FakeDiscordRequest): Promise<Answer> {
 
     const route = parseRoute(record.path);
     if (!route) return { status: 404, body: { message: '404: Not Found', code: 0 } };
@@ -244,11 +304,14 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       author = { id: route.webhookId, username: 'Captain Hook', discriminator: '0000', avatar: null, bot: true, global_name: null };
     }
 
+    if (route.kind === 'channel-messages') {
+      const global = spendGlobal(String(req.headers.authorization));
+      if (global) return global;
+    }
     const bucketKey = route.kind === 'channel-messages' ? `channel:${route.channelId}` : `webhook:${route.webhookId}`;
     const bucket = spend(bucketKey, route.kind === 'channel-messages' ? 'f4k3ch4nn3lm3ss4g3s' : 'f4k3w3bh00k');
     if (bucket.limited) {
-      const retryAfter = Number(bucket.headers['X-RateLimit-Reset-After']);
-      return { status: 429, headers: bucket.headers, body: { message: 'You are being rate limited.', retry_after: retryAfter, global: false } };
+      return { status: 429, headers: bucket.headers, body: { message: 'You are being rate limited.', retry_after: bucket.resetAfter, global: false } };
     }
 
     let parsed: { body: unknown; files: FakeDiscordFile[] };
@@ -289,6 +352,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       headers: req.headers,
       body: undefined,
       files: [],
+      at: now(),
     };
     requests.push(record);
     handle(req, res, record)
@@ -322,6 +386,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       faults.length = 0;
       nonces.clear();
       buckets.clear();
+      globalBuckets.clear();
     },
     async close() {
       server.closeAllConnections();
@@ -354,12 +419,17 @@ const DEFAULT_FAULT_BODIES: Record<number, { message: string; code: number }> = 
   503: { message: '503: Service Unavailable', code: 0 },
 };
 
-function faultAnswer(fault: { status: number; body?: unknown; headers?: Record<string, string>; retryAfter?: number; global?: boolean }, nowMs: number): Answer {
+function faultAnswer(
+  fault: { status: number; body?: unknown; headers?: Record<string, string>; retryAfter?: number; global?: boolean; bucketHeaders?: boolean },
+  nowMs: number,
+): Answer {
   if (fault.status !== 429) {
     const body = fault.body ?? DEFAULT_FAULT_BODIES[fault.status] ?? { message: `${fault.status}: ${http.STATUS_CODES[fault.status] ?? 'Error'}`, code: 0 };
     return { status: fault.status, body, headers: fault.headers };
   }
   const retryAfter = fault.retryAfter ?? 1.5;
+  const body = fault.body ?? { message: 'You are being rate limited.', retry_after: retryAfter, global: fault.global === true };
+  if (fault.bucketHeaders === false) return { status: 429, body, headers: { 'Retry-After': String(Math.ceil(retryAfter)), ...fault.headers } };
   const headers: Record<string, string> = {
     'Retry-After': String(Math.ceil(retryAfter)),
     'X-RateLimit-Limit': '5',
@@ -371,7 +441,6 @@ function faultAnswer(fault: { status: number; body?: unknown; headers?: Record<s
     ...(fault.global ? { 'X-RateLimit-Global': 'true' } : {}),
     ...fault.headers,
   };
-  const body = fault.body ?? { message: 'You are being rate limited.', retry_after: retryAfter, global: fault.global === true };
   return { status: 429, body, headers };
 }
 

@@ -29,9 +29,32 @@ export interface FakeTelegramOptions {
   chats?: Record<string, FakeChatState>;
   /** Longest a getUpdates call is held, whatever its `timeout`, in ms. Default 200. */
   maxPollMs?: number;
-  /** Clock for message dates. Default Date.now. */
+  /** Clock for message dates and rate limits. Default Date.now. */
   now?: () => number;
+  /**
+   * Enforce Telegram's flood limits on sendMessage/sendPhoto (sliding windows):
+   * over any of them the fake answers 429 "Too Many Requests: retry after N" with
+   * `parameters.retry_after`, as Telegram does. Off by default;
+   * {@link TELEGRAM_FLOOD_LIMITS} are the published ones.
+   */
+  rateLimits?: FakeTelegramRateLimits;
 }
+
+export interface FakeTelegramRateLimits {
+  /** Messages in one chat. */
+  perChat?: { limit: number; windowMs: number };
+  /** Messages in one group, supergroup or channel (negative ids, @usernames). */
+  perGroup?: { limit: number; windowMs: number };
+  /** Messages of the bot over all chats. */
+  global?: { limit: number; windowMs: number };
+}
+
+/** Telegram's published limits for bots: ~1 message/s per chat, 20/min per group, 30/s overall. */
+export const TELEGRAM_FLOOD_LIMITS = {
+  perChat: { limit: 1, windowMs: 1_000 },
+  perGroup: { limit: 20, windowMs: 60_000 },
+  global: { limit: 30, windowMs: 1_000 },
+} as const satisfies FakeTelegramRateLimits;
 
 export interface TelegramEntity {
   type: string;
@@ -51,6 +74,8 @@ export interface FakeTelegramRequest {
   files: FakeTelegramFile[];
   /** error_code or 200; undefined for a reset or hung connection. */
   status?: number;
+  /** When it arrived, on the fake's clock. */
+  at: number;
 }
 
 export interface FakeTelegramFile {
@@ -173,6 +198,33 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     return describeChat(id);
   }
 
+  /** Sliding-window logs of accepted sends, by limit key. */
+  const floodLogs = new Map<string, number[]>();
+
+  /** Throw the 429 Telegram answers when one more message to this chat would exceed a limit; else count it. */
+  function spendFlood(chatId: string): void {
+    const limits = options.rateLimits;
+    if (!limits) return;
+    const t = now();
+    const group = chatId.startsWith('-') || chatId.startsWith('@');
+    const checks = [
+      limits.perChat && { key: `chat:${chatId}`, ...limits.perChat },
+      group && limits.perGroup && { key: `group:${chatId}`, ...limits.perGroup },
+      limits.global && { key: 'global', ...limits.global },
+    ].filter((c): c is { key: string; limit: number; windowMs: number } => Boolean(c));
+    let retryAtMs = 0;
+    for (const check of checks) {
+      const log = (floodLogs.get(check.key) ?? []).filter((at) => at > t - check.windowMs);
+      floodLogs.set(check.key, log);
+      if (log.length >= check.limit) retryAtMs = Math.max(retryAtMs, log[log.length - check.limit]! + check.windowMs);
+    }
+    if (retryAtMs > 0) {
+      const retryAfter = Math.max(1, Math.ceil((retryAtMs - t) / 1000));
+      throw new ApiError(429, `Too Many Requests: retry after ${retryAfter}`, { retry_after: retryAfter });
+    }
+    for (const check of checks) floodLogs.get(check.key)!.push(t);
+  }
+
   function sendMessage(params: Record<string, unknown>): Record<string, unknown> {
     const chat = chatFor(params);
     const raw = typeof params.text === 'string' ? params.text : params.text === undefined ? '' : String(params.text);
@@ -180,6 +232,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     const parsed = parseFormatted(raw, params.parse_mode);
     if (parsed.text.trim() === '') throw badRequest('message text is empty');
     if (parsed.text.length > MESSAGE_LIMIT) throw badRequest('message is too long');
+    spendFlood(String(params.chat_id));
     const threadId = optionalInt(params.message_thread_id);
     const result: Record<string, unknown> = {
       message_id: nextMessageId++,
@@ -213,6 +266,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     const raw = typeof params.caption === 'string' ? params.caption : '';
     const parsed = parseFormatted(raw, params.parse_mode);
     if (parsed.text.length > CAPTION_LIMIT) throw badRequest('message caption is too long');
+    spendFlood(String(params.chat_id));
     const threadId = optionalInt(params.message_thread_id);
     const size = typeof photo === 'string' ? 0 : photo.data.length;
     const result: Record<string, unknown> = {
@@ -323,7 +377,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://fake');
     const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
-    const record: FakeTelegramRequest = { method: match?.[2] ?? url.pathname, params: {}, files: [] };
+    const record: FakeTelegramRequest = { method: match?.[2] ?? url.pathname, params: {}, files: [], at: now() };
     requests.push(record);
     const answer = (result: Result) => {
       record.status = result.ok ? 200 : result.error_code;
@@ -402,6 +456,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       commandSets.length = 0;
       faults.length = 0;
       updates = [];
+      floodLogs.clear();
     },
     async close() {
       waiter?.finish({ ok: true, result: [] });

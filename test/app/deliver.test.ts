@@ -54,17 +54,19 @@ describe('deliverDue', () => {
     expect(rt.store.deliveryCounts()).toEqual({ pending: 1, sent: 1, dead: 0 });
   });
 
-  it('GIVEN a refusing destination THEN pauses it, keeps its alerts and tells the other destinations', async () => {
+  it('GIVEN a refusing destination THEN deactivates it, keeps its alerts and tells the other destinations', async () => {
     const rt = await testRuntime({ now: NOW, destinations: [{ id: 'gone', minSeverity: 'low' }, { id: 'ok', minSeverity: 'low' }] });
     const gone = new RecordingSink('gone');
     const ok = new RecordingSink('ok');
     gone.failNext('disable');
     queueAlert(rt, notice('one'));
     const sinks = new Map([['gone', gone], ['ok', ok]]);
+    const first = await deliverDue(rt, { sinks });
     await deliverDue(rt, { sinks });
-    await deliverDue(rt, { sinks });
-    expect(ok.sent.map((s) => s.alert.key)).toEqual(['one', expect.stringMatching(/^destination-refused:gone:/)]);
-    expect(rt.store.deliveryCounts().pending).toBe(2); // 'one' and the notice, kept for 'gone'
+    expect(first.deactivated).toEqual(['gone']);
+    expect(ok.sent.map((s) => s.alert.key)).toEqual(['one', expect.stringMatching(/^destination-deactivated:gone:/)]);
+    expect(rt.store.deliveryCounts().pending).toBe(1); // 'one', kept for 'gone'; the notice went to 'ok' only
+    expect(rt.log.records.some((r) => r.level === 'error' && r.msg?.includes('deactivated'))).toBe(true);
   });
 
   it('GIVEN repeated retryable failures THEN marks the delivery dead after maxAttempts, never silently', async () => {

@@ -279,3 +279,84 @@ describe('pollPrices: an outage seen only by candles()', () => {
     expect(results.at(-1)!.failed).toEqual([]);
   });
 });
+
+describe('pollPrices: renamed tokens', () => {
+  it('GIVEN a venue entry naming the old pair (RNDR/USDT) THEN its candles are stored under the current symbol', async () => {
+    const binance = new FakePriceSource('binance', { 'RNDR/USDT': history(4) });
+    const rt = await priceRuntime({ RENDER: [{ exchange: 'binance', pair: 'RNDR/USDT' }] });
+
+    const result = await pollPrices(rt, { sources: fakeVenues(binance) }, createPricePollState());
+
+    expect(result).toEqual({ symbols: 1, candlesStored: BACKFILL_CANDLES, failed: [] });
+    expect(rt.store.candles('RENDER', '1h', 0)).toHaveLength(BACKFILL_CANDLES);
+    expect(rt.store.candles('RNDR', '1h', 0)).toEqual([]);
+  });
+
+  it('GIVEN the current pair listed only recently THEN the backfill takes the earlier history from the former ticker, stored as RENDER', async () => {
+    const binance = new FakePriceSource('binance', {
+      'RENDER/USDT': hourlyCandles(NOW - DAY, NOW, 4),
+      'RNDR/USDT': hourlyCandles(NOW - 10 * DAY, NOW - DAY - H, 4),
+    });
+    const rt = await priceRuntime({ RENDER: ['binance'] });
+
+    const result = await pollPrices(rt, { sources: fakeVenues(binance) }, createPricePollState());
+
+    expect(result).toEqual({ symbols: 1, candlesStored: BACKFILL_CANDLES, failed: [] });
+    expect(binance.candleCalls).toEqual([
+      { pair: 'RENDER/USDT', timeframe: '1h', sinceMs: NOW - BACKFILL, limit: BACKFILL_CANDLES },
+      { pair: 'RNDR/USDT', timeframe: '1h', sinceMs: NOW - BACKFILL, limit: 24 },
+    ]);
+    expect(rt.store.candles('RENDER', '1h', 0)).toEqual(hourlyCandles(NOW - BACKFILL, NOW, 4));
+    expect(records(rt, 'info', 'history under a former ticker stored under the current symbol')).toHaveLength(1);
+  });
+
+  it('GIVEN a former ticker that was swapped at a ratio (AGIX → FET) THEN its prices are not spliced in', async () => {
+    const binance = new FakePriceSource('binance', {
+      'FET/USDT': hourlyCandles(NOW - DAY, NOW, 0.7),
+      'AGIX/USDT': hourlyCandles(NOW - 10 * DAY, NOW - DAY - H, 0.3),
+    });
+    const rt = await priceRuntime({ FET: ['binance'] });
+
+    const result = await pollPrices(rt, { sources: fakeVenues(binance) }, createPricePollState());
+
+    expect(result.candlesStored).toBe(25);
+    expect(rt.store.candles('FET', '1h', 0)).toEqual(hourlyCandles(NOW - DAY, NOW, 0.7));
+    expect(warnings(rt)).toEqual([expect.objectContaining({ msg: 'former ticker prices do not continue the current pair (a swap, not a rename?); not used as history' })]);
+  });
+});
+
+describe('pollPrices: gaps in the stored candles', () => {
+  /** Stored: two days up to NOW − 1h, without the 9 candles opening NOW − 29h … NOW − 21h. */
+  async function withHole(venueCandles: ReturnType<typeof hourlyCandles>) {
+    const binance = new FakePriceSource('binance', { 'TAO/USDT': venueCandles });
+    const rt = await priceRuntime({ TAO: ['binance'] });
+    rt.store.saveCandles('TAO', 'binance', '1h', [...hourlyCandles(NOW - 2 * DAY, NOW - 30 * H, 300), ...hourlyCandles(NOW - 20 * H, NOW - H, 300)]);
+    return { binance, rt, state: createPricePollState(), deps: { sources: fakeVenues(binance) } };
+  }
+
+  it('GIVEN a hole the venue can fill THEN it is fetched again and the series is whole', async () => {
+    const { binance, rt, state, deps } = await withHole(history(300));
+
+    const result = await pollPrices(rt, deps, state);
+
+    // The two newest candles, then the 9 missing ones.
+    expect(result).toEqual({ symbols: 1, candlesStored: 2 + 9, failed: [] });
+    expect(binance.candleCalls[1]).toEqual({ pair: 'TAO/USDT', timeframe: '1h', sinceMs: NOW - 29 * H, limit: 9 });
+    expect(rt.store.candles('TAO', '1h', 0)).toEqual(hourlyCandles(NOW - 2 * DAY, NOW, 300));
+    expect(records(rt, 'info', 'gap in stored candles repaired')).toHaveLength(1);
+  });
+
+  it('GIVEN a hole the venue has too THEN it is asked three times, then left alone with one log line', async () => {
+    const venue = history(300).filter((c) => c.time < NOW - 29 * H || c.time > NOW - 21 * H);
+    const { binance, rt, state, deps } = await withHole(venue);
+
+    for (let i = 0; i < 5; i++) {
+      await pollPrices(rt, deps, state);
+      rt.clock.advance(5 * MIN);
+    }
+
+    expect(binance.candleCalls.filter((c) => c.sinceMs === NOW - 29 * H)).toHaveLength(3);
+    expect(records(rt, 'info', 'venue has no candles for this gap; leaving it')).toHaveLength(1);
+    expect(warnings(rt)).toEqual([]);
+  });
+});

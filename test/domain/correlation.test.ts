@@ -114,3 +114,76 @@ describe('findCatalysts', () => {
     expect(findCatalysts(move, [post({ publishedAt: START - 23 * H })], links, rules)).toEqual([]);
   });
 });
+
+describe('findCatalysts: tag strength and what a catalyst carries', () => {
+  it('GIVEN a single body mention and no linked theme THEN a weak tag, scored and said so', () => {
+    const [c] = findCatalysts(move, [post({ themes: [], tokens: [{ symbol: 'TAO', score: 1 }], sentiment: { score: -0.4, label: 'negative' } })], links, rules);
+    // relevance 1 × tag strength (0.4 + 0.2 × 1) × 0.5^(3/8) = 0.6 × 0.7711 = 0.4627 → 0.46.
+    expect(c).toMatchObject({ score: 0.46, reasons: ['mentions TAO', 'weak tag (score 1)', '3h before the move'], sentiment: { score: -0.4, label: 'negative' } });
+  });
+
+  it('GIVEN a mention and a strong linked theme THEN the stronger tag sets the strength', () => {
+    const [c] = findCatalysts(move, [post({ tokens: [{ symbol: 'TAO', score: 1 }] })], links, rules);
+    expect(c!.reasons).toEqual(['mentions TAO', '3h before the move']);
+    expect(c!.score).toBeCloseTo(Math.pow(0.5, 3 / 8), 2);
+  });
+
+  it('GIVEN a heavier source THEN its weight multiplies the score and is a reason', () => {
+    const [c] = findCatalysts(move, [post({ sourceWeight: 2 })], links, rules);
+    expect(c!.score).toBeCloseTo(2 * 0.6 * Math.pow(0.5, 3 / 8), 2);
+    expect(c!.reasons).toContain('source weight 2');
+  });
+});
+
+/** Properties over many random moves and posts (a seeded generator, so failures reproduce). */
+describe('findCatalysts: properties', () => {
+  function random(seed: number): () => number {
+    let a = seed >>> 0;
+    return () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = Math.imul(a ^ (a >>> 15), a | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  const cases = Array.from({ length: 200 }, (_, i) => {
+    const r = random(i + 1);
+    const startedAt = START + Math.floor(r() * 100) * H;
+    const m: Move = { ...move, startedAt, endedAt: startedAt + (1 + Math.floor(r() * 24)) * H };
+    const posts = Array.from({ length: 1 + Math.floor(r() * 6) }, (_, k) =>
+      post({
+        id: `p${k}`,
+        storyId: `s${Math.floor(r() * 3)}`,
+        publishedAt: startedAt - Math.floor(r() * 30 * H) + Math.floor(r() * 6 * H),
+        tokens: r() < 0.5 ? [{ symbol: 'TAO', score: 1 + Math.floor(r() * 3) }] : [],
+        sourceWeight: r() < 0.2 ? 2 : 1,
+      }),
+    );
+    return { m, posts };
+  });
+
+  it('GIVEN no posts THEN no move has a catalyst', () => {
+    for (const { m } of cases) expect(findCatalysts(m, [], links, rules)).toEqual([]);
+  });
+
+  it('GIVEN any candidates THEN each has reasons, a score at or above the floor, and they are ranked', () => {
+    for (const { m, posts } of cases) {
+      const found = findCatalysts(m, posts, links, rules);
+      expect(found.length).toBeLessThanOrEqual(rules.maxCatalysts);
+      for (const c of found) {
+        expect(c.reasons.length).toBeGreaterThan(0);
+        expect(c.score).toBeGreaterThanOrEqual(rules.minScore);
+      }
+      expect(found.map((c) => c.score)).toEqual([...found.map((c) => c.score)].sort((a, b) => b - a));
+    }
+  });
+
+  it('GIVEN a post shifted to after the move THEN it is no longer among the candidates', () => {
+    for (const { m, posts } of cases) {
+      const [shifted, ...rest] = posts;
+      const moved = { ...shifted!, storyId: 'shifted', publishedAt: m.endedAt + (m.startedAt % 7) * H };
+      const found = findCatalysts(m, [moved, ...rest], links, rules);
+      expect(found.map((c) => c.storyId)).not.toContain('shifted');
+    }
+  });
+});

@@ -1,16 +1,44 @@
 /**
  * Discord AlertSinks: a bot posting to a channel, or a channel webhook. Both
- * render the same embed and translate every failure into the action it calls
- * for (see {@link classifyDiscordError}); they differ only in how the body is posted.
+ * render the same embed (with the alert's chart attached as a PNG, and the
+ * destination's configured role pings), declare Discord's rate limits for the
+ * delivery worker's pacing, and translate every failure into the action it
+ * calls for (see {@link classifyDiscordError}); they differ only in how the body is posted.
  */
 import { createHash } from 'node:crypto';
 import { DiscordAPIError, HTTPError, RateLimitError, REST, Routes, WebhookClient, type RESTOptions } from 'discord.js';
-import { DeliveryError, type AlertSink, type DeliveryAction, type Logger } from '../../app/ports.ts';
+import type { DeliverySink } from '../../app/delivery-sink.ts';
+import { DeliveryError, type DeliveryAction, type Logger } from '../../app/ports.ts';
+import type { RateRule } from '../../app/rate-limiter.ts';
 import { viewAlert } from '../../domain/alert.ts';
+import { CHART_FILENAME, renderChartSafely, type ChartRenderer } from '../charts/chart-renderer.ts';
 import { redactError, redactSecrets } from '../chat/sanitize.ts';
+import { mentionedRoles, type MentionRule } from './mentions.ts';
 import { renderDiscordFallback, renderDiscordMessage, type DiscordMessage } from './render-discord.ts';
 
 export const DISCORD_API_ROOT = 'https://discord.com/api';
+
+/**
+ * Discord's documented limits, for the worker's pacing. @discordjs/rest also
+ * tracks the live per-route buckets from the X-RateLimit headers and, with
+ * `rejectOnRateLimit`, reports an exhausted one as a `wait`; these rules keep
+ * us from reaching that point (and from the 429s that count against a bot).
+ */
+export const DISCORD_RATE_LIMITS = {
+  /** POST /channels/{id}/messages: the usual bucket of a channel. */
+  channelMessages: { limit: 5, windowMs: 5_000 },
+  /** Every request of one bot token. */
+  global: { limit: 50, windowMs: 1_000 },
+  /** Executing one webhook. */
+  webhook: { limit: 5, windowMs: 2_000 },
+  /** Messages a channel takes through one webhook per minute. */
+  webhookPerMinute: { limit: 30, windowMs: 60_000 },
+} as const satisfies Record<string, Omit<RateRule, 'scope'>>;
+
+/** A short stable name for a secret, so shared rate-limit scopes never contain it. */
+function fingerprint(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex').slice(0, 12);
+}
 
 /**
  * REST settings for a send-only sink. @discordjs/rest would otherwise sleep
@@ -39,7 +67,7 @@ const DESTINATION_CODES = new Map<number, string>([
   [50001, 'the bot cannot see the channel; add it to the server and allow View Channel'],
   [50007, 'the recipient does not accept messages from the bot'],
   [50008, 'the channel is not a text channel'],
-  [50013, 'the bot lacks permissions; allow Send Messages and Embed Links in the channel'],
+  [50013, 'the bot lacks permissions; allow Send Messages, Embed Links and Attach Files in the channel'],
   [50024, 'the channel type does not allow this'],
   [50027, 'the webhook token is invalid; the webhook was probably regenerated'],
   [50083, 'the thread is archived'],
@@ -58,16 +86,23 @@ export interface DiscordSinkOptions {
   rest?: REST;
   /** Per-request timeout, ms; default {@link DISCORD_REST_OPTIONS}.timeout. Ignored with an injected `rest`. */
   timeoutMs?: number;
-  /** Told when an alert had to be sent in the plain fallback form (a renderer bug worth fixing). */
+  /** Told when an alert had to be sent in the plain fallback form (a renderer bug worth fixing) or without its chart. */
   logger?: Pick<Logger, 'warn'>;
+  /** Roles to ping, each when an alert passes its filter; nothing else ever pings. */
+  mentions?: readonly MentionRule[];
+  /** Draws an alert's chart; without it alerts go out without images. */
+  charts?: ChartRenderer;
+  /** Pacing rules; default Discord's ({@link DISCORD_RATE_LIMITS}) for this channel and bot. */
+  rateLimits?: readonly RateRule[];
 }
 
 /**
  * An AlertSink posting embeds to a channel as a bot (`POST /channels/{id}/messages`).
  * Sends carry a nonce derived from the delivery id with `enforce_nonce`, so a retry
  * after a lost response returns the first message instead of posting a duplicate.
+ * A chart goes as a multipart upload (`payload_json` + `files[0]`) shown as the embed image.
  */
-export function createDiscordSink(options: DiscordSinkOptions): AlertSink {
+export function createDiscordSink(options: DiscordSinkOptions): DeliverySink {
   const timeoutMs = options.timeoutMs ?? DISCORD_REST_OPTIONS.timeout;
   const rest =
     options.rest ??
@@ -80,8 +115,16 @@ export function createDiscordSink(options: DiscordSinkOptions): AlertSink {
     secrets: [options.token],
     timeoutMs,
     logger: options.logger,
-    post: async (message, deliveryId) => {
-      await rest.post(route, { body: { ...message, nonce: discordNonce(deliveryId), enforce_nonce: true } });
+    mentions: options.mentions ?? [],
+    charts: options.charts,
+    rateLimits: options.rateLimits ?? [
+      { scope: `discord:channel:${options.channelId}`, ...DISCORD_RATE_LIMITS.channelMessages },
+      { scope: `discord:bot:${fingerprint(options.token)}`, ...DISCORD_RATE_LIMITS.global },
+    ],
+    post: async (message, files, deliveryId) => {
+      const body = { ...message, nonce: discordNonce(deliveryId), enforce_nonce: true };
+      if (files.length === 0) await rest.post(route, { body });
+      else await rest.post(route, { body, files: files.map((f) => ({ name: f.name, data: Buffer.from(f.data), contentType: 'image/png' })) });
     },
   });
 }
@@ -94,6 +137,10 @@ export interface DiscordWebhookSinkOptions {
   apiRoot?: string;
   timeoutMs?: number;
   logger?: Pick<Logger, 'warn'>;
+  mentions?: readonly MentionRule[];
+  charts?: ChartRenderer;
+  /** Pacing rules; default Discord's webhook limits for this webhook. */
+  rateLimits?: readonly RateRule[];
 }
 
 /**
@@ -102,7 +149,7 @@ export interface DiscordWebhookSinkOptions {
  * duplicate a message; prefer the bot sink where that matters.
  * Throws a plain Error (without the secret URL) when `webhookUrl` is not a webhook URL.
  */
-export function createDiscordWebhookSink(options: DiscordWebhookSinkOptions): AlertSink {
+export function createDiscordWebhookSink(options: DiscordWebhookSinkOptions): DeliverySink {
   const credentials = parseDiscordWebhookUrl(options.webhookUrl);
   if (credentials === undefined) {
     throw new Error(
@@ -121,8 +168,20 @@ export function createDiscordWebhookSink(options: DiscordWebhookSinkOptions): Al
     secrets: [credentials.token, options.webhookUrl],
     timeoutMs,
     logger: options.logger,
-    post: async (message) => {
-      await webhook.send({ content: message.content, embeds: message.embeds, allowedMentions: message.allowed_mentions });
+    mentions: options.mentions ?? [],
+    charts: options.charts,
+    rateLimits: options.rateLimits ?? [
+      { scope: `discord:webhook:${credentials.id}`, ...DISCORD_RATE_LIMITS.webhook },
+      { scope: `discord:webhook:${credentials.id}`, ...DISCORD_RATE_LIMITS.webhookPerMinute },
+    ],
+    post: async (message, files) => {
+      await webhook.send({
+        content: message.content,
+        embeds: message.embeds,
+        allowedMentions: message.allowed_mentions,
+        // discord.js adds the matching `attachments` entries itself.
+        ...(files.length > 0 ? { files: files.map((f) => ({ attachment: Buffer.from(f.data), name: f.name, description: 'Price chart' })) } : {}),
+      });
     },
     close: async () => webhook.destroy(),
   });
@@ -149,6 +208,11 @@ export function discordNonce(deliveryId: string): string {
 
 // ── Shared delivery core ─────────────────────────────────────────────────────
 
+interface DiscordFile {
+  name: string;
+  data: Uint8Array;
+}
+
 interface DiscordDelivery {
   id: string;
   /** Names the destination in error messages, e.g. "Discord channel 123". */
@@ -157,11 +221,14 @@ interface DiscordDelivery {
   secrets: string[];
   timeoutMs: number;
   logger: Pick<Logger, 'warn'> | undefined;
-  post(message: DiscordMessage, deliveryId: string): Promise<void>;
+  mentions: readonly MentionRule[];
+  charts: ChartRenderer | undefined;
+  rateLimits: readonly RateRule[];
+  post(message: DiscordMessage, files: readonly DiscordFile[], deliveryId: string): Promise<void>;
   close?(): Promise<void>;
 }
 
-function createDiscordDelivery(delivery: DiscordDelivery): AlertSink {
+function createDiscordDelivery(delivery: DiscordDelivery): DeliverySink {
   let rejectedCredential: DiscordFailure | undefined;
 
   const fail = (failure: DiscordFailure, cause: unknown): DeliveryError =>
@@ -174,18 +241,35 @@ function createDiscordDelivery(delivery: DiscordDelivery): AlertSink {
 
   return {
     id: delivery.id,
+    pacing: { rules: delivery.rateLimits },
     async send(alert, deliveryId) {
       // After a 401 @discordjs/rest drops its token and later calls fail with a
       // confusing client-side error; a rejected credential does not recover anyway.
       if (rejectedCredential) throw fail(rejectedCredential, undefined);
       const view = viewAlert(alert);
+      const roles = mentionedRoles(alert, delivery.mentions);
+      const png = await renderChartSafely(view.chart, delivery.charts, { destination: delivery.id, alert: alert.key, logger: delivery.logger });
+      const files = png ? [{ name: CHART_FILENAME, data: png }] : [];
       let first: DiscordFailure;
       try {
-        await delivery.post(renderDiscordMessage(view), deliveryId);
+        await delivery.post(renderDiscordMessage(view, { roles, image: png ? CHART_FILENAME : undefined }), files, deliveryId);
         return;
       } catch (error) {
         first = classifyDiscordError(error, delivery);
         if (first.status === 401) rejectedCredential = first;
+        if (files.length > 0 && first.code === MISSING_PERMISSIONS) {
+          // Most likely Attach Files is not granted: the channel still takes the alert without its chart.
+          delivery.logger?.warn(
+            { destination: delivery.id, reason: redactSecrets(first.reason, delivery.secrets) },
+            'discord refused the chart upload; sending the alert without it (allow Attach Files in the channel)',
+          );
+          try {
+            await delivery.post(renderDiscordMessage(view, { roles }), [], deliveryId);
+            return;
+          } catch (retryError) {
+            throw fail(classifyDiscordError(retryError, delivery), retryError);
+          }
+        }
         if (!first.payload) throw fail(first, error);
       }
       delivery.logger?.warn(
@@ -193,8 +277,8 @@ function createDiscordDelivery(delivery: DiscordDelivery): AlertSink {
         'discord rejected the alert embed; sending it as plain text',
       );
       try {
-        // Same delivery id, same nonce: the rejected request created no message.
-        await delivery.post(renderDiscordFallback(view), deliveryId);
+        // Same delivery id, same nonce: the rejected request created no message. No chart: it may be what was refused.
+        await delivery.post(renderDiscordFallback(view, { roles }), [], deliveryId);
       } catch (error) {
         throw fail(classifyDiscordError(error, delivery), error);
       }
@@ -203,12 +287,17 @@ function createDiscordDelivery(delivery: DiscordDelivery): AlertSink {
   };
 }
 
+/** Discord's JSON error code for a permission the bot lacks in the channel. */
+const MISSING_PERMISSIONS = 50013;
+
 /** What a failed Discord call means for delivery. */
 export interface DiscordFailure {
   action: DeliveryAction;
   /** For the operator: what happened and what to do. */
   reason: string;
   status?: number;
+  /** Discord's JSON error code, when it sent one. */
+  code?: number;
   retryAfterMs?: number;
   /** Discord refused this message's content (not the destination): worth one plainer attempt. */
   payload: boolean;
@@ -252,6 +341,7 @@ export function classifyDiscordError(error: unknown, context: { credential?: str
         action: 'disable',
         reason: `${said}: ${destinationProblem ?? 'the destination refuses messages'}`,
         status: error.status,
+        ...(code !== undefined ? { code } : {}),
         payload: false,
       };
     }

@@ -2,6 +2,8 @@
  * AlertView → Discord message body. Every piece of feed-derived text is
  * escaped (markdown, mentions) and every Discord length limit is enforced
  * here, so the API never answers 400 for something we could have prevented.
+ * The only pings are the role ids the caller passes (already filtered by the
+ * destination's mention rules), and `allowed_mentions` lists exactly those.
  */
 import type { APIEmbed } from 'discord.js';
 import type { AlertView, Severity } from '../../domain/alert.ts';
@@ -29,26 +31,55 @@ const BUDGET = {
   url: 2048,
   /** In the plain fallback a link costs content characters; past this it is left out. */
   fallbackUrl: 512,
+  /** A digest line's title; the link itself is not counted by Discord but is by us (safer). */
+  digestTitle: 160,
 } as const;
 
 export interface DiscordMessage {
   content?: string;
   embeds: APIEmbed[];
-  allowed_mentions: { parse: [] };
+  allowed_mentions: { parse: []; roles?: string[] };
+  /** Metadata of uploaded files, by index of `files[n]` in the multipart body. */
+  attachments?: { id: number; filename: string; description?: string }[];
+}
+
+export interface DiscordRenderOptions {
+  /** Role ids to ping: rendered as `<@&id>` in content and allowed in `allowed_mentions.roles`. */
+  roles?: readonly string[];
+  /** File name of an uploaded image to show in the embed (`attachment://name`). */
+  image?: string;
 }
 
 /** Hue by kind, shade by severity: a glance at the sidebar tells what and how urgent. */
 const COLORS: Record<AlertView['kind'], Record<Severity, number>> = {
   move: { high: 0xe03131, medium: 0xf76707, low: 0xfab005 },
+  sector: { high: 0x0b7285, medium: 0x1098ad, low: 0x66d9e8 },
   story: { high: 0x1971c2, medium: 0x339af0, low: 0x74c0fc },
   notice: { high: 0x862e9c, medium: 0x868e96, low: 0xadb5bd },
+  digest: { high: 0x5f3dc4, medium: 0x7950f2, low: 0x9775fa },
+};
+
+/** Moves (of a token or the sector) read as the market does: green up, red down, darker when more severe. */
+const MOVE_COLORS: Record<'up' | 'down', Record<Severity, number>> = {
+  up: { high: 0x2b8a3e, medium: 0x37b24d, low: 0x8ce99a },
+  down: { high: 0xc92a2a, medium: 0xf03e3e, low: 0xffa8a8 },
 };
 
 const EMPTY_VALUE = '—';
 
-/** The embed colour for a kind and severity. */
-export function discordColor(kind: AlertView['kind'], severity: Severity): number {
+/** The embed colour for a kind and severity (and, for token and sector moves, direction). */
+export function discordColor(kind: AlertView['kind'], severity: Severity, direction?: 'up' | 'down'): number {
+  if ((kind === 'move' || kind === 'sector') && direction !== undefined) return MOVE_COLORS[direction][severity];
   return COLORS[kind][severity];
+}
+
+/** `allowed_mentions` that pings exactly `roles` (none when empty) and never @everyone or users. */
+export function allowedMentions(roles: readonly string[] = []): DiscordMessage['allowed_mentions'] {
+  return roles.length > 0 ? { parse: [], roles: [...roles] } : { parse: [] };
+}
+
+function mentionContent(roles: readonly string[] = []): string {
+  return roles.map((id) => `<@&${id}>`).join(' ');
 }
 
 /**
@@ -57,8 +88,10 @@ export function discordColor(kind: AlertView['kind'], severity: Severity): numbe
  * and ≤ 6000 characters in total, dropping trailing fields before starving the
  * summary. Mentions are disabled both in the text and by `allowed_mentions`.
  */
-export function renderDiscordMessage(view: AlertView): DiscordMessage {
-  const embed: APIEmbed = { color: discordColor(view.kind, view.severity) };
+export function renderDiscordMessage(view: AlertView, options: DiscordRenderOptions = {}): DiscordMessage {
+  const embed: APIEmbed = { color: discordColor(view.kind, view.severity, view.direction) };
+  if (view.createdAt !== undefined && Number.isFinite(view.createdAt)) embed.timestamp = new Date(view.createdAt).toISOString();
+  if (options.image !== undefined) embed.image = { url: `attachment://${options.image}` };
 
   const title = nonBlank(fitEscaped(view.title, DISCORD_LIMITS.title, (t) => escapeDiscordMarkdown(t, { links: false })));
   if (title !== '') embed.title = title;
@@ -85,11 +118,46 @@ export function renderDiscordMessage(view: AlertView): DiscordMessage {
     fieldChars -= dropped.name.length + dropped.value.length;
   }
   const descriptionBudget = Math.min(DISCORD_LIMITS.description, DISCORD_LIMITS.embedTotal - fixed - fieldChars);
-  const description = nonBlank(fitEscaped(view.summary, descriptionBudget, escapeDiscordMarkdown));
+  let description = nonBlank(fitEscaped(view.summary, descriptionBudget, escapeDiscordMarkdown));
+  if (view.kind === 'digest' && view.links && view.links.length > 0) {
+    const list = digestList(view.links, descriptionBudget - description.length - 2);
+    if (list !== '') description = description === '' ? list : `${description}\n\n${list}`;
+  }
   if (description !== '') embed.description = description;
   if (fields.length > 0) embed.fields = fields;
 
-  return { embeds: [embed], allowed_mentions: { parse: [] } };
+  const message: DiscordMessage = { embeds: [embed], allowed_mentions: allowedMentions(options.roles) };
+  const content = mentionContent(options.roles);
+  if (content !== '') message.content = content;
+  if (options.image !== undefined) message.attachments = [{ id: 0, filename: options.image, description: 'Price chart' }];
+  return message;
+}
+
+/**
+ * A digest's alerts as masked links, one per line, as many as fit `budget`, then
+ * "…and N more". Titles are escaped (their brackets cannot close the link) and
+ * URLs are safe http(s) with parentheses encoded (they cannot end it early).
+ */
+function digestList(links: NonNullable<AlertView['links']>, budget: number): string {
+  const lines: string[] = [];
+  let used = 0;
+  for (let i = 0; i < links.length; i++) {
+    const link = links[i]!;
+    const title = nonBlank(fitEscaped(link.label, BUDGET.digestTitle, (t) => escapeDiscordMarkdown(t, { links: false }))) || EMPTY_VALUE;
+    const url = safeUrl(link.url);
+    const line = url !== undefined && url.length <= BUDGET.fallbackUrl ? `• [${title}](${url.replace(/\(/g, '%28').replace(/\)/g, '%29')})` : `• ${title}`;
+    const rest = links.length - i - 1;
+    // Always leave room for the "and N more" line that would follow a cut here.
+    const reserve = rest > 0 ? `\n…and ${rest} more`.length : 0;
+    if (used + line.length + 1 + reserve > budget) {
+      const more = `…and ${links.length - i} more`;
+      if (used + more.length + 1 <= budget) lines.push(more);
+      break;
+    }
+    lines.push(line);
+    used += line.length + 1;
+  }
+  return lines.join('\n');
 }
 
 /**
@@ -97,15 +165,15 @@ export function renderDiscordMessage(view: AlertView): DiscordMessage {
  * link and summary as message content, escaped, within 2000 characters.
  * Delivering a plainer alert beats dropping it or disabling the channel.
  */
-export function renderDiscordFallback(view: AlertView): DiscordMessage {
+export function renderDiscordFallback(view: AlertView, options: Pick<DiscordRenderOptions, 'roles'> = {}): DiscordMessage {
   const title = nonBlank(fitEscaped(view.title, DISCORD_LIMITS.title, (t) => escapeDiscordMarkdown(t, { links: false })));
   const url = safeUrl(view.url);
-  const head = [title === '' ? '' : `**${title}**`, url !== undefined && url.length <= BUDGET.fallbackUrl ? `<${url}>` : '']
+  const head = [mentionContent(options.roles), title === '' ? '' : `**${title}**`, url !== undefined && url.length <= BUDGET.fallbackUrl ? `<${url}>` : '']
     .filter((line) => line !== '')
     .join('\n');
   const summary = nonBlank(fitEscaped(view.summary, DISCORD_LIMITS.content - head.length - 1, escapeDiscordMarkdown));
   const content = [head, summary].filter((part) => part !== '').join('\n') || EMPTY_VALUE;
-  return { content, embeds: [], allowed_mentions: { parse: [] } };
+  return { content, embeds: [], allowed_mentions: allowedMentions(options.roles) };
 }
 
 /** Discord rejects whitespace-only strings where it requires text. */

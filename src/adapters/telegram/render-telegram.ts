@@ -8,6 +8,8 @@ import { escapeHtml, escapeHtmlAttribute, fitEscaped, safeUrl, stripControlChars
 
 /** Telegram's message limit. It applies to the parsed text; we apply it to the HTML, which is stricter. */
 export const TELEGRAM_MESSAGE_LIMIT = 4096;
+/** Telegram's photo caption limit, applied to the HTML the same way. */
+export const TELEGRAM_CAPTION_LIMIT = 1024;
 
 /** Our per-part budgets, in escaped characters. */
 const BUDGET = {
@@ -19,6 +21,8 @@ const BUDGET = {
   minSummary: 300,
   /** A longer link is shown as text rather than wrapped around the title. */
   href: 1024,
+  /** A digest line's title. */
+  digestTitle: 200,
 } as const;
 
 /**
@@ -27,14 +31,7 @@ const BUDGET = {
  * footer in italics. The result is at most {@link TELEGRAM_MESSAGE_LIMIT} characters.
  */
 export function renderTelegramHtml(view: AlertView): string {
-  const titleText = fitEscaped(view.title, BUDGET.title, escapeHtml);
-  const url = safeUrl(view.url);
-  const title =
-    titleText.trim() === ''
-      ? ''
-      : url !== undefined && url.length <= BUDGET.href
-        ? `<b><a href="${escapeHtmlAttribute(url)}">${titleText}</a></b>`
-        : `<b>${titleText}</b>`;
+  const title = renderTitle(view);
 
   const footerText = fitEscaped(view.footer, BUDGET.footer, escapeHtml);
   const footer = footerText.trim() === '' ? '' : `<i>${footerText}</i>`;
@@ -48,9 +45,56 @@ export function renderTelegramHtml(view: AlertView): string {
   // The +1 is the newline that joins the summary to the title.
   const summaryBudget = () => TELEGRAM_MESSAGE_LIMIT - assemble(title, '', fields, footer).length - 1;
   while (fields.length > 0 && summaryBudget() < Math.min(summaryWanted, BUDGET.minSummary)) fields.pop();
-  const summary = fitEscaped(view.summary, summaryBudget(), escapeHtml);
+  let summary = fitEscaped(view.summary, summaryBudget(), escapeHtml);
+  if (view.kind === 'digest' && view.links && view.links.length > 0) {
+    // The list goes under the summary, in whatever the rest leaves (+2: the blank line between).
+    const list = digestList(view.links, summaryBudget() - summary.length - 2);
+    if (list !== '') summary = summary.trim() === '' ? list : `${summary}\n\n${list}`;
+  }
 
   return assemble(title, summary.trim() === '' ? '' : summary, fields, footer);
+}
+
+/**
+ * A short HTML caption for a photo (the chart) sent after the full message:
+ * the linked title and the footer, within {@link TELEGRAM_CAPTION_LIMIT}.
+ */
+export function renderTelegramCaption(view: AlertView): string {
+  const footerText = fitEscaped(view.footer, BUDGET.footer, escapeHtml);
+  const footer = footerText.trim() === '' ? '' : `<i>${footerText}</i>`;
+  const caption = [renderTitle(view), footer].filter((part) => part !== '').join('\n');
+  return caption.length <= TELEGRAM_CAPTION_LIMIT ? caption : fitEscaped(view.title, TELEGRAM_CAPTION_LIMIT, escapeHtml);
+}
+
+/** The title in bold, linked when the view's url is http(s) and not absurdly long. */
+function renderTitle(view: AlertView): string {
+  const titleText = fitEscaped(view.title, BUDGET.title, escapeHtml);
+  const url = safeUrl(view.url);
+  if (titleText.trim() === '') return '';
+  return url !== undefined && url.length <= BUDGET.href ? `<b><a href="${escapeHtmlAttribute(url)}">${titleText}</a></b>` : `<b>${titleText}</b>`;
+}
+
+/** A digest's alerts, one linked line each, as many as fit `budget`, then "…and N more". */
+function digestList(links: NonNullable<AlertView['links']>, budget: number): string {
+  const lines: string[] = [];
+  let used = 0;
+  for (let i = 0; i < links.length; i++) {
+    const link = links[i]!;
+    const title = fitEscaped(link.label, BUDGET.digestTitle, escapeHtml).trim() || '—';
+    const url = safeUrl(link.url);
+    const line = url !== undefined && url.length <= BUDGET.href ? `• <a href="${escapeHtmlAttribute(url)}">${title}</a>` : `• ${title}`;
+    const rest = links.length - i - 1;
+    // Always leave room for the "and N more" line that would follow a cut here.
+    const reserve = rest > 0 ? `\n…and ${rest} more`.length : 0;
+    if (used + line.length + 1 + reserve > budget) {
+      const more = `…and ${links.length - i} more`;
+      if (used + more.length + 1 <= budget) lines.push(more);
+      break;
+    }
+    lines.push(line);
+    used += line.length + 1;
+  }
+  return lines.join('\n');
 }
 
 function assemble(title: string, summary: string, fields: readonly string[], footer: string): string {

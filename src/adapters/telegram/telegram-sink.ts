@@ -1,14 +1,31 @@
 /**
  * Telegram AlertSink: one HTML message per alert through telegraf's Telegram
- * client, with every failure translated into the action it calls for.
+ * client (a photo with the alert as caption when it has a chart), Telegram's
+ * rate limits declared for the delivery worker's pacing, and every failure
+ * translated into the action it calls for.
  */
+import { createHash } from 'node:crypto';
 import { Telegram, TelegramError } from 'telegraf';
-import { DeliveryError, type AlertSink, type DeliveryAction, type Logger } from '../../app/ports.ts';
-import { viewAlert } from '../../domain/alert.ts';
+import type { DeliverySink } from '../../app/delivery-sink.ts';
+import { DeliveryError, type DeliveryAction, type Logger } from '../../app/ports.ts';
+import type { RateRule } from '../../app/rate-limiter.ts';
+import { viewAlert, type Alert, type AlertView } from '../../domain/alert.ts';
+import { CHART_FILENAME, renderChartSafely, type ChartRenderer } from '../charts/chart-renderer.ts';
 import { redactError, redactSecrets } from '../chat/sanitize.ts';
-import { renderTelegramHtml, renderTelegramPlainText } from './render-telegram.ts';
+import { renderTelegramCaption, renderTelegramHtml, renderTelegramPlainText, TELEGRAM_CAPTION_LIMIT } from './render-telegram.ts';
 
 export const TELEGRAM_API_ROOT = 'https://api.telegram.org';
+
+/**
+ * Telegram's published limits for bots (core.telegram.org/bots/faq): about one
+ * message per second in a chat, 20 per minute in a group or channel, 30 per
+ * second over all chats. telegraf does not pace or retry; the worker does.
+ */
+export const TELEGRAM_RATE_LIMITS = {
+  perChat: { limit: 1, windowMs: 1_000 },
+  perGroup: { limit: 20, windowMs: 60_000 },
+  perBot: { limit: 30, windowMs: 1_000 },
+} as const satisfies Record<string, Omit<RateRule, 'scope'>>;
 
 /** telegraf's own request timeout is 500 s; a stuck send must not hold the delivery worker that long. */
 const DEFAULT_TIMEOUT_MS = 15_000;
@@ -44,16 +61,39 @@ export interface TelegramSinkOptions {
   apiRoot?: string;
   /** Per-request timeout, ms (default 15 000). */
   timeoutMs?: number;
-  /** Told when an alert had to be sent as plain text because Telegram refused our HTML. */
+  /** Told when an alert had to be sent as plain text because Telegram refused our HTML, or without its chart. */
   logger?: Pick<Logger, 'warn'>;
+  /** Draws an alert's chart; without it alerts go out as text only. */
+  charts?: ChartRenderer;
+  /** Pacing rules; default Telegram's ({@link TELEGRAM_RATE_LIMITS}) for this chat and bot. */
+  rateLimits?: readonly RateRule[];
+}
+
+/** Groups, supergroups and channels have negative ids or an @username; users have positive ids. */
+function isGroupOrChannel(chatId: string | number): boolean {
+  return typeof chatId === 'number' ? chatId < 0 : /^(-|@)/.test(chatId.trim());
+}
+
+/** Telegram's default rules for a chat: shared per bot token (by a fingerprint, never the token). */
+export function telegramRateRules(token: string, chatId: string | number): RateRule[] {
+  const bot = createHash('sha256').update(token).digest('hex').slice(0, 12);
+  const chat = `telegram:chat:${bot}:${String(chatId).trim()}`;
+  const rules: RateRule[] = [{ scope: chat, ...TELEGRAM_RATE_LIMITS.perChat }];
+  if (isGroupOrChannel(chatId)) rules.push({ scope: chat, ...TELEGRAM_RATE_LIMITS.perGroup });
+  rules.push({ scope: `telegram:bot:${bot}`, ...TELEGRAM_RATE_LIMITS.perBot });
+  return rules;
 }
 
 /**
- * An AlertSink posting HTML messages with `sendMessage`. Telegram has no
- * idempotency key, so `deliveryId` is unused: a retry after a lost response
- * can duplicate a message, which is the lesser evil next to losing an alert.
+ * An AlertSink posting HTML messages with `sendMessage`. An alert with a chart is
+ * one `sendPhoto` with the HTML as caption when it fits the 1024-character caption
+ * limit; otherwise the full message goes first and the chart follows as a photo
+ * with a short caption (best effort: a failed photo is logged, never retried, so
+ * a retry can never repeat the message). Telegram has no idempotency key, so
+ * `deliveryId` is unused: a retry after a lost response can duplicate a message,
+ * which is the lesser evil next to losing an alert.
  */
-export function createTelegramSink(options: TelegramSinkOptions): AlertSink {
+export function createTelegramSink(options: TelegramSinkOptions): DeliverySink {
   const telegram = new Telegram(options.token, { apiRoot: options.apiRoot ?? TELEGRAM_API_ROOT });
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const label = `Telegram chat ${options.chatId}${options.messageThreadId === undefined ? '' : ` (topic ${options.messageThreadId})`}`;
@@ -68,6 +108,26 @@ export function createTelegramSink(options: TelegramSinkOptions): AlertSink {
       cause: redactError(cause, secrets),
     });
 
+  const signal = () => ({ signal: AbortSignal.timeout(timeoutMs) as unknown as TelegrafSignal });
+
+  const postPhoto = async (png: Uint8Array, caption: string): Promise<void> => {
+    await telegram.callApi(
+      'sendPhoto',
+      {
+        chat_id: options.chatId,
+        photo: { source: Buffer.from(png), filename: CHART_FILENAME },
+        caption,
+        parse_mode: 'HTML',
+        message_thread_id: options.messageThreadId,
+      },
+      signal(),
+    );
+  };
+
+  /** Whether the alert's HTML fits a caption; decides between one photo and message + photo. */
+  const fitsCaption = (html: string) => html.length <= TELEGRAM_CAPTION_LIMIT;
+  const rules = options.rateLimits ?? telegramRateRules(options.token, options.chatId);
+
   const post = async (text: string, html: boolean): Promise<void> => {
     // callApi rather than sendMessage: only callApi accepts the AbortSignal that bounds the request.
     await telegram.callApi(
@@ -79,35 +139,78 @@ export function createTelegramSink(options: TelegramSinkOptions): AlertSink {
         link_preview_options: { is_disabled: false },
         message_thread_id: options.messageThreadId,
       },
-      { signal: AbortSignal.timeout(timeoutMs) as unknown as TelegrafSignal },
+      signal(),
     );
   };
 
   return {
     id: options.id,
+    pacing: {
+      rules,
+      // A chart that cannot ride as a caption costs a second message in the chat.
+      cost: (alert: Alert) => {
+        const view = viewAlert(alert);
+        return options.charts && view.chart !== undefined && !fitsCaption(renderTelegramHtml(view)) ? 2 : 1;
+      },
+    },
     async send(alert) {
       if (rejectedToken) throw fail(rejectedToken, undefined);
       const view = viewAlert(alert);
-      let first: TelegramFailure;
+      const html = renderTelegramHtml(view);
+      const png = await renderChartSafely(view.chart, options.charts, { destination: options.id, alert: alert.key, logger: options.logger });
+
+      if (png && fitsCaption(html)) {
+        try {
+          await postPhoto(png, html);
+          return;
+        } catch (error) {
+          const failure = classifyTelegramError(error, { timeoutMs });
+          if (failure.status === 401) rejectedToken = failure;
+          if (failure.action !== 'retry') throw fail(failure, error);
+          // The photo costs the chart, never the alert: say it as text instead.
+          options.logger?.warn(
+            { destination: options.id, alert: alert.key, status: failure.status, reason: redactSecrets(failure.reason, secrets) },
+            'telegram refused the chart photo; sending the alert as text without it',
+          );
+        }
+      }
+
       try {
-        await post(renderTelegramHtml(view), true);
-        return;
+        await post(html, true);
       } catch (error) {
-        first = classifyTelegramError(error, { timeoutMs });
+        const first = classifyTelegramError(error, { timeoutMs });
         if (first.status === 401) rejectedToken = first;
         if (!first.payload) throw fail(first, error);
+        await sendPlain(view, first);
+        return;
       }
-      options.logger?.warn(
-        { destination: options.id, status: first.status, reason: redactSecrets(first.reason, secrets) },
-        'telegram refused the alert HTML; sending it as plain text',
-      );
-      try {
-        await post(renderTelegramPlainText(view), false);
-      } catch (error) {
-        throw fail(classifyTelegramError(error, { timeoutMs }), error);
+
+      if (png && !fitsCaption(html)) {
+        try {
+          await postPhoto(png, renderTelegramCaption(view));
+        } catch (error) {
+          const failure = classifyTelegramError(error, { timeoutMs });
+          options.logger?.warn(
+            { destination: options.id, alert: alert.key, status: failure.status, reason: redactSecrets(failure.reason, secrets) },
+            'telegram refused the chart photo after the alert text; the alert was delivered without its chart',
+          );
+        }
       }
     },
   };
+
+  /** Telegram refused our HTML: the alert goes as plain text, without the chart. */
+  async function sendPlain(view: AlertView, first: TelegramFailure): Promise<void> {
+    options.logger?.warn(
+      { destination: options.id, status: first.status, reason: redactSecrets(first.reason, secrets) },
+      'telegram refused the alert HTML; sending it as plain text',
+    );
+    try {
+      await post(renderTelegramPlainText(view), false);
+    } catch (error) {
+      throw fail(classifyTelegramError(error, { timeoutMs }), error);
+    }
+  }
 }
 
 /** What a failed Telegram call means for delivery. */

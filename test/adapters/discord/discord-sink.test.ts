@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DeliveryError } from '../../../src/app/ports.ts';
 import { REST } from 'discord.js';
 import {
+  DISCORD_RATE_LIMITS,
   DISCORD_REST_OPTIONS,
   classifyDiscordError,
   createDiscordSink,
@@ -13,7 +14,7 @@ import {
 import { renderDiscordMessage } from '../../../src/adapters/discord/render-discord.ts';
 import { viewAlert } from '../../../src/domain/alert.ts';
 import { startFakeDiscord, type FakeDiscord, type FakeDiscordFault } from '../../../src/loopback/discord-api.ts';
-import { hostileStoryAlert, hugeMoveAlert, hugeNoticeAlert, sampleMoveAlert, sampleStoryAlert } from '../../fakes/sample-alerts.ts';
+import { hostileStoryAlert, hugeMoveAlert, hugeNoticeAlert, sampleCatalyst, sampleMoveAlert, sampleStoryAlert } from '../../fakes/sample-alerts.ts';
 
 const CHANNEL = '123456789012345678';
 const WEBHOOK = { id: '876543210987654321', token: 'Wh-SECRET_webhook-token-abcdefghijklmnopqrstuvwxyz0123456789-ABCDEFGHIJKLMNOPQRSTU', channelId: CHANNEL };
@@ -107,7 +108,7 @@ describe('createDiscordSink', () => {
     { name: '500', fault: { status: 500 }, action: 'retry', status: 500, reason: /server error 500/ },
     { name: '502', fault: { status: 502 }, action: 'retry', status: 502, reason: /server error 502/ },
     { name: '403 Missing Access', fault: { status: 403 }, action: 'disable', status: 403, reason: /Missing Access.*50001.*cannot see the channel/ },
-    { name: '403 Missing Permissions', fault: { status: 403, body: { message: 'Missing Permissions', code: 50013 } }, action: 'disable', status: 403, reason: /Send Messages and Embed Links/ },
+    { name: '403 Missing Permissions', fault: { status: 403, body: { message: 'Missing Permissions', code: 50013 } }, action: 'disable', status: 403, reason: /Send Messages, Embed Links and Attach Files/ },
     { name: '404 Unknown Channel', fault: { status: 404 }, action: 'disable', status: 404, reason: /Unknown Channel.*10003/ },
     { name: '400 archived thread', fault: { status: 400, body: { message: 'Thread is archived', code: 50083 } }, action: 'disable', status: 400, reason: /archived/ },
     { name: '408', fault: { status: 408, body: { message: 'Request Timeout', code: 0 } }, action: 'retry', status: 408, reason: /timed out/ },
@@ -296,5 +297,102 @@ describe('classifyDiscordError', () => {
     { name: 'an AbortError', error: Object.assign(new Error('aborted'), { name: 'AbortError' }), action: 'retry' },
   ])('GIVEN $name THEN $action', ({ error, action }) => {
     expect(classifyDiscordError(error)).toMatchObject({ action, payload: false });
+  });
+});
+
+describe('Discord sinks: charts, mentions, pacing', () => {
+  const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+  const chartSpec = { type: 'bars' as const, title: 'x', unit: '%' as const, bars: [{ label: 'TAO 24h', value: 25 }] };
+  const withChart = () => sampleMoveAlert({ chart: chartSpec });
+  const ROLE = '444444444444444444';
+
+  beforeEach(async () => {
+    discord = await startFakeDiscord({ webhooks: [WEBHOOK] });
+  });
+
+  it('GIVEN a move alert with a chart THEN one multipart post: payload_json with the embed image, files[0] the PNG', async () => {
+    const sink = createDiscordSink({ id: 'd', token: discord.token, channelId: CHANNEL, apiRoot: discord.api, charts: async () => PNG });
+    await sink.send(withChart(), 'd1');
+    const [request] = discord.requests;
+    expect(request?.headers['content-type']).toMatch(/^multipart\/form-data/);
+    expect(request?.files).toEqual([{ field: 'files[0]', filename: 'chart.png', contentType: 'image/png', data: Buffer.from(PNG) }]);
+    expect(request?.body).toMatchObject({
+      embeds: [{ image: { url: 'attachment://chart.png' } }],
+      attachments: [{ id: 0, filename: 'chart.png' }],
+      nonce: discordNonce('d1'),
+      enforce_nonce: true,
+    });
+    expect(discord.messages[0]?.attachments).toEqual([{ id: '0', filename: 'chart.png', size: PNG.length, content_type: 'image/png' }]);
+  });
+
+  it('GIVEN the chart cannot be drawn THEN the alert goes without it and the failure is logged', async () => {
+    const warn = vi.fn();
+    const sink = createDiscordSink({ id: 'd', token: discord.token, channelId: CHANNEL, apiRoot: discord.api, logger: { warn }, charts: async () => Promise.reject(new Error('no canvas')) });
+    await sink.send(withChart(), 'd1');
+    expect(discord.messages).toHaveLength(1);
+    expect(discord.requests[0]?.files).toEqual([]);
+    expect(discord.messages[0]?.embeds[0]?.image).toBeUndefined();
+    expect(warn).toHaveBeenCalledWith(expect.objectContaining({ destination: 'd', error: 'no canvas' }), expect.stringContaining('without its chart'));
+  });
+
+  it('GIVEN the bot may not attach files THEN the alert is resent without the chart rather than the channel deactivated', async () => {
+    const warn = vi.fn();
+    const sink = createDiscordSink({ id: 'd', token: discord.token, channelId: CHANNEL, apiRoot: discord.api, logger: { warn }, charts: async () => PNG });
+    discord.failNext({ status: 403, body: { message: 'Missing Permissions', code: 50013 } });
+    await sink.send(withChart(), 'd1');
+    expect(discord.requests.map((r) => [r.status, r.files.length])).toEqual([
+      [403, 0],
+      [200, 0],
+    ]);
+    expect(discord.messages).toHaveLength(1);
+    expect(discord.messages[0]?.embeds[0]?.image).toBeUndefined();
+    expect(warn.mock.calls[0]?.[1]).toMatch(/allow Attach Files/);
+  });
+
+  it('GIVEN a role rule that matches THEN exactly that role is pinged; feed text still pings nobody', async () => {
+    const sink = createDiscordSink({
+      id: 'd',
+      token: discord.token,
+      channelId: CHANNEL,
+      apiRoot: discord.api,
+      mentions: [
+        { role: ROLE, minSeverity: 'high', tokens: ['TAO'], kinds: ['move'] },
+        { role: '555555555555555555', minSeverity: 'high', tokens: ['FET'] },
+      ],
+    });
+    await sink.send(sampleMoveAlert({ catalysts: [sampleCatalyst({ title: '@everyone <@&555555555555555555> pump' })] }), 'd1');
+    await sink.send(sampleMoveAlert({ severity: 'medium' }), 'd2');
+    expect(discord.requests[0]?.body).toMatchObject({ content: `<@&${ROLE}>`, allowed_mentions: { parse: [], roles: [ROLE] } });
+    expect(discord.messages.map((m) => [m.mention_roles, m.mention_everyone])).toEqual([
+      [[ROLE], false],
+      [[], false],
+    ]);
+  });
+
+  it('GIVEN a webhook destination with a chart and a role THEN both go through the webhook', async () => {
+    const sink = createDiscordWebhookSink({ id: 'hook', webhookUrl: discord.webhookUrl(WEBHOOK), apiRoot: discord.api, charts: async () => PNG, mentions: [{ role: ROLE, minSeverity: 'low' }] });
+    await sink.send(withChart(), 'd1');
+    await sink.close?.();
+    const [request] = discord.requests;
+    expect(request?.files.map((f) => f.filename)).toEqual(['chart.png']);
+    expect(request?.body).toMatchObject({ content: `<@&${ROLE}>`, allowed_mentions: { parse: [], roles: [ROLE] }, embeds: [{ image: { url: 'attachment://chart.png' } }] });
+    expect(discord.messages[0]).toMatchObject({ webhook_id: WEBHOOK.id, mention_roles: [ROLE] });
+  });
+
+  it('GIVEN sinks THEN they declare Discord limits per channel, per bot and per webhook, never naming a secret', () => {
+    const a = createDiscordSink({ id: 'a', token: discord.token, channelId: CHANNEL, apiRoot: discord.api });
+    const b = createDiscordSink({ id: 'b', token: discord.token, channelId: '999999999999999999', apiRoot: discord.api });
+    const hook = createDiscordWebhookSink({ id: 'h', webhookUrl: discord.webhookUrl(WEBHOOK), apiRoot: discord.api });
+    expect(a.pacing?.rules).toEqual([
+      { scope: `discord:channel:${CHANNEL}`, ...DISCORD_RATE_LIMITS.channelMessages },
+      { scope: expect.stringMatching(/^discord:bot:[0-9a-f]{12}$/), ...DISCORD_RATE_LIMITS.global },
+    ]);
+    expect(b.pacing?.rules[1]?.scope).toBe(a.pacing?.rules[1]?.scope); // one bot, one global limit
+    expect(hook.pacing?.rules.map((r) => [r.scope, r.limit, r.windowMs])).toEqual([
+      [`discord:webhook:${WEBHOOK.id}`, 5, 2_000],
+      [`discord:webhook:${WEBHOOK.id}`, 30, 60_000],
+    ]);
+    expect(JSON.stringify([a.pacing, hook.pacing])).not.toContain(discord.token);
+    expect(JSON.stringify(hook.pacing)).not.toContain(WEBHOOK.token);
   });
 });

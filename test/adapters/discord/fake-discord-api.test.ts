@@ -178,3 +178,49 @@ describe('fake Discord REST API', () => {
     expect(discord.requests).toHaveLength(1);
   });
 });
+
+describe('fake Discord REST API: delivery faults and limits', () => {
+  it('GIVEN a dropped response THEN the message exists but the sender sees a reset, and a retry with the nonce adds nothing', async () => {
+    discord = await startFakeDiscord();
+    discord.failNext({ network: 'drop-response' });
+    const body = { content: 'once', nonce: 'n-1', enforce_nonce: true };
+    await expect(post(`/channels/${CHANNEL}/messages`, body)).rejects.toThrow();
+    expect(discord.messages).toHaveLength(1);
+    expect((await post(`/channels/${CHANNEL}/messages`, body)).status).toBe(200);
+    expect(discord.messages).toHaveLength(1);
+    expect(discord.requests.map((r) => r.status)).toEqual([undefined, 200]);
+  });
+
+  it('GIVEN a global limit THEN the request past it gets a global 429', async () => {
+    let t = 1_000_000;
+    discord = await startFakeDiscord({ globalRateLimit: { limit: 2, resetAfterMs: 1000 }, now: () => t });
+    expect((await post(`/channels/${CHANNEL}/messages`, { content: 'a' })).status).toBe(200);
+    expect((await post('/channels/999999999999999999/messages', { content: 'b' })).status).toBe(200);
+    const limited = await post(`/channels/${CHANNEL}/messages`, { content: 'c' });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('x-ratelimit-global')).toBe('true');
+    expect(limited.json).toMatchObject({ global: true, retry_after: 1 });
+    t += 1000;
+    expect((await post(`/channels/${CHANNEL}/messages`, { content: 'd' })).status).toBe(200);
+  });
+
+  it('GIVEN bucket headers off THEN only a 429 carries Retry-After, and the bucket still holds', async () => {
+    let t = 1_000_000;
+    discord = await startFakeDiscord({ rateLimit: { limit: 1, resetAfterMs: 5000 }, rateLimitHeaders: false, now: () => t });
+    const ok = await post(`/channels/${CHANNEL}/messages`, { content: 'a' });
+    expect(ok.headers.get('x-ratelimit-remaining')).toBeNull();
+    t += 1000;
+    const limited = await post(`/channels/${CHANNEL}/messages`, { content: 'b' });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('4');
+    expect(limited.json).toMatchObject({ retry_after: 4 });
+    expect(discord.requests.map((r) => r.at)).toEqual([1_000_000, 1_001_000]);
+  });
+
+  it('GIVEN a 429 fault without bucket headers THEN only Retry-After', async () => {
+    discord = await startFakeDiscord();
+    discord.failNext({ status: 429, retryAfter: 2, bucketHeaders: false });
+    const limited = await post(`/channels/${CHANNEL}/messages`, { content: 'a' });
+    expect([limited.status, limited.headers.get('retry-after'), limited.headers.get('x-ratelimit-remaining')]).toEqual([429, '2', null]);
+  });
+});

@@ -1,9 +1,13 @@
 import type { APIEmbed } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { DISCORD_LIMITS, discordColor, renderDiscordFallback, renderDiscordMessage } from '../../../src/adapters/discord/render-discord.ts';
+import { escapeDiscordMarkdown } from '../../../src/adapters/chat/sanitize.ts';
 import { viewAlert, type AlertView } from '../../../src/domain/alert.ts';
+import { buildFloodDigest } from '../../../src/domain/flood-digest.ts';
 import {
   HOSTILE_TEXT,
+  SAMPLE_NOW,
+  sampleMove,
   hostileStoryAlert,
   hugeMoveAlert,
   hugeNoticeAlert,
@@ -49,7 +53,8 @@ describe('renderDiscordMessage', () => {
     expect(message).toEqual({
       embeds: [
         {
-          color: discordColor('move', 'high'),
+          color: discordColor('move', 'high', 'up'),
+          timestamp: '2025-03-14T12:00:00.000Z',
           title: 'TAO +25.0% in 24h, abnormal +21.0% vs BTC \\(z 4.1\\)',
           url: 'https://decrypt.co/2025/03/14/bittensor-subnet-launch',
           description:
@@ -69,6 +74,7 @@ describe('renderDiscordMessage', () => {
                 '"AI tokens rally as Nvidia earnings loom" \\(CoinDesk\\), 10h after the move began, themes: ai-agents, compute · score 0.41 · theme decentralized-ai links TAO\n<https://www.coindesk.com/markets/2025/03/14/ai-tokens-rally>',
               inline: false,
             },
+            { name: 'Themes', value: 'decentralized-ai, ai-agents, compute', inline: false },
           ],
           footer: { text: 'Move alert · abnormal move with a catalyst' },
         },
@@ -167,5 +173,73 @@ describe('renderDiscordFallback', () => {
       '**TAO +25.0% in 24h, abnormal +21.0% vs BTC \\(z 4.1\\)**\n<https://decrypt.co/2025/03/14/bittensor-subnet-launch>\n' +
         'TAO +25.0% in 24h, abnormal +21.0% vs BTC \\(z 4.1\\); likely catalyst: "Bittensor launches dynamic TAO for subnets" \\(Decrypt\\), 3h earlier, themes: decentralized-ai.',
     );
+  });
+});
+
+describe('renderDiscordMessage additions', () => {
+  it.each([
+    { direction: 'up' as const, severity: 'high' as const, color: 0x2b8a3e },
+    { direction: 'down' as const, severity: 'high' as const, color: 0xc92a2a },
+    { direction: 'up' as const, severity: 'low' as const, color: 0x8ce99a },
+    { direction: 'down' as const, severity: 'medium' as const, color: 0xf03e3e },
+  ])('GIVEN a $severity move $direction THEN colour $color', ({ direction, severity, color }) => {
+    const alert = sampleMoveAlert({ severity, move: sampleMove({ direction, return: direction === 'up' ? 0.2 : -0.2 }) });
+    expect(renderDiscordMessage(viewAlert(alert)).embeds[0]?.color).toBe(color);
+  });
+
+  it('GIVEN every kind, severity and direction THEN distinct valid colours', () => {
+    const severities = ['low', 'medium', 'high'] as const;
+    const colors = [
+      ...(['story', 'notice', 'digest'] as const).flatMap((k) => severities.map((s) => discordColor(k, s))),
+      ...(['up', 'down'] as const).flatMap((d) => severities.map((s) => discordColor('move', s, d))),
+    ];
+    expect(new Set(colors).size).toBe(colors.length);
+    for (const c of colors) expect(c).toSatisfy((n: number) => Number.isInteger(n) && n >= 0 && n <= 0xffffff);
+  });
+
+  it('GIVEN an alert THEN the embed carries its creation time', () => {
+    expect(renderDiscordMessage(viewAlert(sampleStoryAlert())).embeds[0]?.timestamp).toBe('2025-03-14T12:00:00.000Z');
+  });
+
+  it('GIVEN roles to ping THEN content mentions exactly those and allowed_mentions allows exactly those', () => {
+    const message = renderDiscordMessage(viewAlert(sampleMoveAlert()), { roles: ['111111111111111111', '222222222222222222'] });
+    expect(message.content).toBe('<@&111111111111111111> <@&222222222222222222>');
+    expect(message.allowed_mentions).toEqual({ parse: [], roles: ['111111111111111111', '222222222222222222'] });
+    expect(renderDiscordFallback(viewAlert(sampleMoveAlert()), { roles: ['111111111111111111'] })).toMatchObject({
+      content: expect.stringMatching(/^<@&111111111111111111>\n\*\*TAO/),
+      allowed_mentions: { parse: [], roles: ['111111111111111111'] },
+    });
+  });
+
+  it('GIVEN an attached chart THEN the embed shows it and the body describes the upload', () => {
+    const message = renderDiscordMessage(viewAlert(sampleMoveAlert()), { image: 'chart.png' });
+    expect(message.embeds[0]?.image).toEqual({ url: 'attachment://chart.png' });
+    expect(message.attachments).toEqual([{ id: 0, filename: 'chart.png', description: 'Price chart' }]);
+  });
+
+  it('GIVEN a digest THEN its alerts are listed as safe masked links within every limit', () => {
+    const hostile = hostileStoryAlert();
+    const alerts = [
+      hostile,
+      sampleStoryAlert({ key: 'paren', story: { ...sampleStoryAlert().story, title: 'With (parens)', url: 'https://x.example/a_(b)' } }),
+      ...Array.from({ length: 200 }, (_, i) => sampleStoryAlert({ key: `s${i}`, story: { ...sampleStoryAlert().story, title: `Story ${i} ${'long '.repeat(30)}`, url: `https://news.example/${i}` } })),
+    ];
+    const digest = buildFloodDigest({ id: 'x', destination: 'd', alerts, backlog: 202, threshold: 20, now: SAMPLE_NOW });
+    const embed = renderDiscordMessage(viewAlert(digest)).embeds[0]!;
+    expectWithinLimits(embed);
+    const lines = embed.description!.split('\n');
+    expect(lines[0]).toMatch(/^More alerts were waiting/);
+    // The hostile story: escaped, defused, and without a link (its URL is javascript:).
+    const hostileLine = lines[2]!;
+    expect(hostileLine.startsWith(`• ${escapeDiscordMarkdown(HOSTILE_TEXT, { links: false }).slice(0, 40)}`)).toBe(true);
+    expect(hostileLine).toContain('@\u200Beveryone');
+    expect(hostileLine).not.toMatch(/\]\(/);
+    expect(lines).toContain('• [With \\(parens\\)](https://x.example/a_%28b%29)');
+    expect(lines.at(-1)).toMatch(/^…and \d+ more$/);
+    const listed = lines.filter((l) => l.startsWith('• ')).length;
+    expect(listed + Number(/\d+/.exec(lines.at(-1)!)![0])).toBe(202);
+    expect(embed.description).not.toMatch(/@(everyone|here)/);
+    expect(embed.fields?.map((f) => f.name)).toEqual(['Alerts', 'Tokens']);
+    expect(embed.color).toBe(discordColor('digest', 'medium'));
   });
 });

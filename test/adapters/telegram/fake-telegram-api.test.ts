@@ -4,7 +4,7 @@
  */
 import { Input, Telegraf, Telegram, TelegramError } from 'telegraf';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { parseTelegramHtml, startFakeTelegram, type FakeTelegram } from '../../../src/loopback/telegram-api.ts';
+import { parseTelegramHtml, startFakeTelegram, TELEGRAM_FLOOD_LIMITS, type FakeTelegram } from '../../../src/loopback/telegram-api.ts';
 
 let telegram: FakeTelegram;
 beforeEach(async () => {
@@ -31,14 +31,16 @@ describe('fake Telegram Bot API', () => {
     const launched = new Promise<void>((resolve) => void bot.launch(resolve));
     await launched;
     telegram.pushText('/status');
-    await vi.waitFor(() => expect(telegram.messages).toHaveLength(1), { timeout: 5_000, interval: 20 });
+    const confirmed = () => telegram.requests.filter((r) => r.method === 'getUpdates').some((r) => r.params.offset === 2);
+    // Wait for the reply and for the poll that confirms update 1 (it may still be in flight when the reply lands).
+    await vi.waitFor(() => expect([telegram.messages.length, confirmed()]).toEqual([1, true]), { timeout: 5_000, interval: 20 });
     bot.stop('test done');
 
     expect(telegram.messages[0]).toMatchObject({ method: 'sendMessage', chatId: '42', text: 'ok, tester' });
     const methods = telegram.requests.map((r) => r.method);
     expect(methods.slice(0, 3)).toEqual(['getMe', 'deleteWebhook', 'getUpdates']);
     // The second getUpdates confirmed update 1 by asking from offset 2.
-    expect(telegram.requests.filter((r) => r.method === 'getUpdates').some((r) => r.params.offset === 2)).toBe(true);
+    expect(confirmed()).toBe(true);
   });
 
   it('GIVEN a photo upload THEN the multipart file and HTML caption are parsed', async () => {
@@ -176,5 +178,42 @@ describe('parseTelegramHtml', () => {
     { html: '<span>x</span>', error: 'Tag "span" must have class "tg-spoiler" at byte offset 0' },
   ])('GIVEN $html THEN "$error"', ({ html, error }) => {
     expect(() => parseTelegramHtml(html)).toThrow(`Bad Request: can't parse entities: ${error}`);
+  });
+});
+
+describe('fake Telegram Bot API flood limits', () => {
+  it('GIVEN Telegram flood limits THEN a second message within a second in one chat is 429 with retry_after, other chats unaffected', async () => {
+    await telegram.close();
+    let t = 1_000_000;
+    telegram = await startFakeTelegram({ rateLimits: TELEGRAM_FLOOD_LIMITS, now: () => t });
+    const client = new Telegram(telegram.token, { apiRoot: telegram.apiRoot });
+    await client.sendMessage(-100123, 'one');
+    const error = await client.sendMessage(-100123, 'two').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(TelegramError);
+    expect(error).toMatchObject({ code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } });
+    await client.sendMessage(42, 'elsewhere');
+    t += 1000;
+    await client.sendMessage(-100123, 'two');
+    expect(telegram.messages.map((m) => m.text)).toEqual(['one', 'elsewhere', 'two']);
+  });
+
+  it('GIVEN 20 messages to a group within a minute THEN the 21st waits for the oldest to leave the window', async () => {
+    await telegram.close();
+    let t = 1_000_000;
+    telegram = await startFakeTelegram({ rateLimits: TELEGRAM_FLOOD_LIMITS, now: () => t });
+    const client = new Telegram(telegram.token, { apiRoot: telegram.apiRoot });
+    for (let i = 0; i < 20; i++) {
+      await client.sendMessage('@channel_name', `m${i}`);
+      t += 1000;
+    }
+    const error = await client.sendMessage('@channel_name', 'm20').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: 429, parameters: { retry_after: 40 } });
+    expect(telegram.requests.at(-1)?.at).toBe(t);
   });
 });

@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { renderTelegramHtml, renderTelegramPlainText, TELEGRAM_MESSAGE_LIMIT } from '../../../src/adapters/telegram/render-telegram.ts';
+import {
+  renderTelegramCaption,
+  renderTelegramHtml,
+  renderTelegramPlainText,
+  TELEGRAM_CAPTION_LIMIT,
+  TELEGRAM_MESSAGE_LIMIT,
+} from '../../../src/adapters/telegram/render-telegram.ts';
 import { viewAlert, type AlertView } from '../../../src/domain/alert.ts';
+import { buildFloodDigest } from '../../../src/domain/flood-digest.ts';
 import { parseTelegramHtml } from '../../../src/loopback/telegram-api.ts';
 import {
   HOSTILE_TEXT,
+  SAMPLE_NOW,
   hostileStoryAlert,
   hugeMoveAlert,
   hugeNoticeAlert,
@@ -31,6 +39,7 @@ describe('renderTelegramHtml', () => {
         'https://decrypt.co/2025/03/14/bittensor-subnet-launch',
         '<b>Also relevant:</b> "AI tokens rally as Nvidia earnings loom" (CoinDesk), 10h after the move began, themes: ai-agents, compute · score 0.41 · theme decentralized-ai links TAO',
         'https://www.coindesk.com/markets/2025/03/14/ai-tokens-rally',
+        '<b>Themes:</b> decentralized-ai, ai-agents, compute',
         '',
         '<i>Move alert · abnormal move with a catalyst</i>',
       ].join('\n'),
@@ -99,5 +108,59 @@ describe('renderTelegramPlainText', () => {
   it('GIVEN hostile text THEN it is sent as is (no parse_mode, nothing to escape) minus control characters', () => {
     const text = renderTelegramPlainText(viewWith({ title: '<b>x</b>\u001B[31m' }));
     expect(text.startsWith('[LOW] <b>x</b>[31m')).toBe(true);
+  });
+});
+
+describe('renderTelegramHtml digests and captions', () => {
+  const many = (n: number) =>
+    Array.from({ length: n }, (_, i) => sampleStoryAlert({ key: `s${i}`, story: { ...sampleStoryAlert().story, title: `Story ${i} <b>&</b> ${'long '.repeat(20)}`, url: `https://news.example/${i}?a=1&b="2"` } }));
+
+  it('GIVEN a digest of 200 THEN linked lines as fit, "…and N more", and valid HTML within 4096', () => {
+    const digest = buildFloodDigest({ id: 'x', destination: 'tg', alerts: [hostileStoryAlert(), ...many(200)], backlog: 201, threshold: 20, now: SAMPLE_NOW });
+    const html = renderTelegramHtml(viewAlert(digest));
+    expect(html.length).toBeLessThanOrEqual(TELEGRAM_MESSAGE_LIMIT);
+    const parsed = parseTelegramHtml(html);
+    const lines = parsed.text.split('\n');
+    const listed = lines.filter((l) => l.startsWith('• ')).length;
+    const more = lines.find((l) => l.startsWith('…and '));
+    expect(listed).toBeGreaterThan(5);
+    expect(listed + Number(/\d+/.exec(more!)![0])).toBe(201);
+    expect(parsed.entities.filter((e) => e.type === 'text_link').map((e) => e.url)).toContain('https://news.example/0?a=1&b=%222%22');
+    expect(parsed.entities.every((e) => e.url === undefined || e.url.startsWith('https://'))).toBe(true);
+    expect(lines.find((l) => l.startsWith('• @everyone'))).toBeDefined(); // shown as text, and the javascript: link dropped
+    expect(html).toContain('Story 0 &lt;b&gt;&amp;&lt;/b&gt;');
+  });
+
+  it('GIVEN a small digest THEN every alert is listed, oldest first', () => {
+    const digest = buildFloodDigest({ id: 'x', destination: 'tg', alerts: many(3), backlog: 3, threshold: 2, now: SAMPLE_NOW });
+    const text = parseTelegramHtml(renderTelegramHtml(viewAlert(digest))).text;
+    expect(text.split('\n').filter((l) => l.startsWith('• ')).map((l) => l.slice(2, 9))).toEqual(['Story 0', 'Story 1', 'Story 2']);
+  });
+
+  it.each([
+    { name: 'a move alert', view: viewAlert(sampleMoveAlert()) },
+    { name: 'a huge move alert', view: viewAlert(hugeMoveAlert()) },
+    { name: 'a hostile story', view: viewAlert(hostileStoryAlert()) },
+    { name: 'a 5,000-emoji title', view: viewWith({ title: '🤖'.repeat(5000) }) },
+  ])('GIVEN $name THEN the photo caption is valid HTML within 1024', ({ view }) => {
+    const caption = renderTelegramCaption(view);
+    expect(caption.length).toBeLessThanOrEqual(TELEGRAM_CAPTION_LIMIT);
+    expect(caption.length).toBeGreaterThan(0);
+    expect(() => parseTelegramHtml(caption)).not.toThrow();
+    expect(caption).not.toMatch(LONE_SURROGATE);
+  });
+});
+
+describe('renderTelegramPlainText digests', () => {
+  it('GIVEN a digest THEN the plain fallback (and the console) lists its alerts with their links, within 4096', () => {
+    const alerts = Array.from({ length: 300 }, (_, i) => sampleStoryAlert({ key: `s${i}`, story: { ...sampleStoryAlert().story, title: `Story ${i}`, url: `https://news.example/${i}` } }));
+    const text = renderTelegramPlainText(viewAlert(buildFloodDigest({ id: 'x', destination: 'tg', alerts, backlog: 300, threshold: 20, now: SAMPLE_NOW })));
+    expect(text.length).toBeLessThanOrEqual(TELEGRAM_MESSAGE_LIMIT);
+    expect(text.split('\n').slice(0, 4)).toEqual([
+      '[MEDIUM] Catch-up digest: 300 alerts',
+      'More alerts were waiting for this channel than it can take one by one, so they come together here, oldest first.',
+      '  • Story 0 https://news.example/0',
+      '  • Story 1 https://news.example/1',
+    ]);
   });
 });

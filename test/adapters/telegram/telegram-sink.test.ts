@@ -2,8 +2,8 @@ import { inspect } from 'node:util';
 import { TelegramError } from 'telegraf';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DeliveryError } from '../../../src/app/ports.ts';
-import { renderTelegramHtml } from '../../../src/adapters/telegram/render-telegram.ts';
-import { classifyTelegramError, createTelegramSink } from '../../../src/adapters/telegram/telegram-sink.ts';
+import { renderTelegramCaption, renderTelegramHtml } from '../../../src/adapters/telegram/render-telegram.ts';
+import { classifyTelegramError, createTelegramSink, TELEGRAM_RATE_LIMITS, telegramRateRules } from '../../../src/adapters/telegram/telegram-sink.ts';
 import { viewAlert } from '../../../src/domain/alert.ts';
 import { startFakeTelegram, type FakeTelegram, type FakeTelegramFault } from '../../../src/loopback/telegram-api.ts';
 import { hostileStoryAlert, hugeMoveAlert, sampleMoveAlert, sampleStoryAlert } from '../../fakes/sample-alerts.ts';
@@ -196,5 +196,81 @@ describe('classifyTelegramError', () => {
     { name: 'a non-error', error: 42, expected: { action: 'retry' } },
   ])('GIVEN $name THEN $expected.action', ({ error, expected }) => {
     expect(classifyTelegramError(error)).toMatchObject({ ...expected, payload: false });
+  });
+});
+
+describe('createTelegramSink charts and pacing', () => {
+  const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 7, 7, 7]);
+  const chart = { type: 'bars' as const, title: 'x', unit: '%' as const, bars: [{ label: 'TAO 24h', value: 25 }] };
+  const shortMove = () => sampleMoveAlert({ chart, catalysts: [] });
+  const longMove = () => ({ ...hugeMoveAlert(), chart });
+
+  it('GIVEN a chart and an alert that fits a caption THEN one sendPhoto with the HTML as caption', async () => {
+    const sink = createTelegramSink({ id: 'tg', token: telegram.token, chatId: CHAT, apiRoot: telegram.apiRoot, charts: async () => PNG });
+    const html = renderTelegramHtml(viewAlert(shortMove()));
+    expect(html.length).toBeLessThanOrEqual(1024);
+    await sink.send(shortMove(), 'd1');
+    expect(telegram.requests.map((r) => [r.method, r.status])).toEqual([['sendPhoto', 200]]);
+    const [message] = telegram.messages;
+    expect(message).toMatchObject({ method: 'sendPhoto', raw: html, parseMode: 'HTML', photo: { field: 'photo', filename: 'chart.png', data: Buffer.from(PNG) } });
+    expect(sink.pacing?.cost?.(shortMove())).toBe(1);
+  });
+
+  it('GIVEN a chart and an alert too long for a caption THEN the full message first, then the photo with a short caption', async () => {
+    const sink = createTelegramSink({ id: 'tg', token: telegram.token, chatId: CHAT, apiRoot: telegram.apiRoot, charts: async () => PNG });
+    await sink.send(longMove(), 'd1');
+    expect(telegram.messages.map((m) => m.method)).toEqual(['sendMessage', 'sendPhoto']);
+    expect(telegram.messages[0]?.raw).toBe(renderTelegramHtml(viewAlert(longMove())));
+    expect(telegram.messages[1]?.raw).toBe(renderTelegramCaption(viewAlert(longMove())));
+    expect(sink.pacing?.cost?.(longMove())).toBe(2);
+  });
+
+  it('GIVEN the photo after the text fails THEN the alert still counts as delivered and the loss is logged', async () => {
+    const warn = vi.fn();
+    const sink = createTelegramSink({ id: 'tg', token: telegram.token, chatId: CHAT, apiRoot: telegram.apiRoot, charts: async () => PNG, logger: { warn } });
+    telegram.failNext({ status: 500, method: 'sendPhoto' });
+    await sink.send(longMove(), 'd1');
+    expect(telegram.messages.map((m) => m.method)).toEqual(['sendMessage']);
+    expect(warn.mock.calls[0]?.[1]).toMatch(/delivered without its chart/);
+  });
+
+  it('GIVEN the single photo fails with a server error THEN the alert goes as text without the chart', async () => {
+    const warn = vi.fn();
+    const sink = createTelegramSink({ id: 'tg', token: telegram.token, chatId: CHAT, apiRoot: telegram.apiRoot, charts: async () => PNG, logger: { warn } });
+    telegram.failNext({ status: 502, method: 'sendPhoto' });
+    await sink.send(shortMove(), 'd1');
+    expect(telegram.messages.map((m) => m.method)).toEqual(['sendMessage']);
+    expect(warn.mock.calls[0]?.[1]).toMatch(/sending the alert as text without it/);
+  });
+
+  it.each([
+    { name: '429', fault: { status: 429, retryAfter: 4 }, action: 'wait' },
+    { name: '403 kicked', fault: { status: 403, description: 'Forbidden: bot was kicked from the supergroup chat' }, action: 'disable' },
+  ])('GIVEN the single photo answers $name THEN $action, without a text fallback', async ({ fault, action }) => {
+    const sink = createTelegramSink({ id: 'tg', token: telegram.token, chatId: CHAT, apiRoot: telegram.apiRoot, charts: async () => PNG });
+    telegram.failNext({ ...fault, method: 'sendPhoto' });
+    const error = await sendExpectingFailure(() => sink.send(shortMove(), 'd1'));
+    expect(error.action).toBe(action);
+    expect(telegram.requests.map((r) => r.method)).toEqual(['sendPhoto']);
+  });
+
+  it('GIVEN the chart cannot be drawn THEN text only, logged', async () => {
+    const warn = vi.fn();
+    const sink = createTelegramSink({ id: 'tg', token: telegram.token, chatId: CHAT, apiRoot: telegram.apiRoot, charts: async () => Promise.reject(new Error('no fonts')), logger: { warn } });
+    await sink.send(shortMove(), 'd1');
+    expect(telegram.messages.map((m) => m.method)).toEqual(['sendMessage']);
+    expect(warn).toHaveBeenCalledWith(expect.objectContaining({ error: 'no fonts' }), expect.any(String));
+  });
+
+  it.each([
+    { chatId: -1001234567890 as string | number, rules: [[1, 1_000], [20, 60_000], [30, 1_000]] },
+    { chatId: '@radar_alerts', rules: [[1, 1_000], [20, 60_000], [30, 1_000]] },
+    { chatId: 42, rules: [[1, 1_000], [30, 1_000]] },
+  ])('GIVEN chat $chatId THEN Telegram limits for that kind of chat, shared per bot', ({ chatId, rules }) => {
+    const sink = createTelegramSink({ id: 'tg', token: telegram.token, chatId, apiRoot: telegram.apiRoot });
+    expect(sink.pacing?.rules.map((r) => [r.limit, r.windowMs])).toEqual(rules);
+    expect(sink.pacing?.rules.at(-1)?.scope).toBe(telegramRateRules(telegram.token, 7).at(-1)?.scope);
+    expect(JSON.stringify(sink.pacing?.rules)).not.toContain(telegram.token.split(':')[1]);
+    expect(TELEGRAM_RATE_LIMITS.perGroup).toEqual({ limit: 20, windowMs: 60_000 });
   });
 });

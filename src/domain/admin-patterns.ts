@@ -1,0 +1,136 @@
+/**
+ * Regular expressions written by admins (`patterns:` in themes.yaml). They run
+ * on RE2 (re2js), whose matching time is linear in the text whatever the
+ * pattern: a pattern like `(a+)+$`, which takes a backtracking engine minutes
+ * on a line of "aaaa…b", cannot stall the bot. All patterns of a taxonomy are
+ * tested in one pass with an RE2 set; only those that matched are run again to
+ * find their spans. Before that, a text that contains none of the literals the
+ * patterns require (pattern-prefilter.ts) is skipped: most posts are.
+ */
+import { RE2JS, RE2Set } from 're2js';
+import { requiredLiterals } from './pattern-prefilter.ts';
+import { foldTerm } from './text.ts';
+
+/** Longer patterns are refused: they are unreadable in review and costly to compile. */
+export const MAX_PATTERN_LENGTH = 500;
+/** Only this much of a field is searched by patterns (keywords see all of it). */
+export const MAX_PATTERN_TEXT_CHARS = 200_000;
+/** Spans reported per pattern and field; the score needs one, explanations a few. */
+const MAX_SPANS_PER_PATTERN = 20;
+const FLAGS = RE2JS.CASE_INSENSITIVE;
+
+/**
+ * Why an admin pattern cannot be used, or undefined when it can. Written for
+ * the admin reading `radar config check`.
+ */
+export function checkAdminPattern(source: string): string | undefined {
+  if (source.length > MAX_PATTERN_LENGTH) return `pattern is longer than ${MAX_PATTERN_LENGTH} characters`;
+  let re: RE2JS;
+  try {
+    re = RE2JS.compile(source, FLAGS);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return `not a valid RE2 regular expression (${message}); RE2 has no backreferences or lookarounds`;
+  }
+  if (re.test('')) return 'pattern matches empty text, so it would match every post: require at least one character';
+  // Patterns see folded words (lower case, no accents), as keywords do.
+  const letters = source.replace(/\\./g, '');
+  if (foldTerm(letters) !== letters.toLowerCase()) {
+    return `write the pattern without accents or special letters ("${foldTerm(letters)}"): it is matched against text folded to lower case without accents`;
+  }
+  return undefined;
+}
+
+export interface PatternSpan {
+  /** Index of the pattern in the list given to {@link compilePatternSet}. */
+  pattern: number;
+  start: number;
+  end: number;
+}
+
+/** A compiled list of admin patterns; see {@link compilePatternSet}. */
+export interface PatternSet {
+  readonly size: number;
+  /** Spans of every pattern in `folded` (a post's folded words, see tagging.ts), in pattern order. */
+  find(folded: string): PatternSpan[];
+  /**
+   * False when an ASCII text cannot match any pattern: checked on the text as
+   * written, before it is folded into words, so most posts cost one search.
+   */
+  mayMatchAscii(raw: string): boolean;
+}
+
+/**
+ * Compile admin patterns. Invalid ones are left out and reported in
+ * `problems` (config validation reports them before they get here).
+ */
+export function compilePatternSet(sources: readonly string[]): { set: PatternSet; problems: string[] } {
+  const problems: string[] = [];
+  const compiled: { index: number; re: RE2JS }[] = [];
+  const set = new RE2Set(RE2Set.UNANCHORED, FLAGS);
+  sources.forEach((source, index) => {
+    const problem = checkAdminPattern(source);
+    if (problem) {
+      problems.push(`pattern ${JSON.stringify(source)}: ${problem}`);
+      return;
+    }
+    set.add(source);
+    compiled.push({ index, re: RE2JS.compile(source, FLAGS) });
+  });
+  if (compiled.length > 0) set.compile();
+  const literals = requiredLiteralsOf(compiled.map((c) => sources[c.index]!));
+  const prefilter = literals && literalFilter(literals, false);
+  const asciiPrefilter = literals && literalFilter(literals, true);
+  return {
+    problems,
+    set: {
+      size: compiled.length,
+      mayMatchAscii: (raw) => compiled.length > 0 && (!asciiPrefilter || asciiPrefilter.test(raw.length > MAX_PATTERN_TEXT_CHARS ? raw.slice(0, MAX_PATTERN_TEXT_CHARS * 2) : raw)),
+      find(folded: string): PatternSpan[] {
+        if (compiled.length === 0) return [];
+        const text = folded.length > MAX_PATTERN_TEXT_CHARS ? folded.slice(0, MAX_PATTERN_TEXT_CHARS) : folded;
+        if (prefilter && !prefilter.test(text)) return [];
+        const spans: PatternSpan[] = [];
+        for (const id of set.match(text)) {
+          const entry = compiled[id];
+          if (!entry) continue;
+          let n = 0;
+          for (const m of entry.re.matchAll(text)) {
+            if (m[0].length === 0) continue;
+            spans.push({ pattern: entry.index, start: m.index ?? 0, end: (m.index ?? 0) + m[0].length });
+            if (++n >= MAX_SPANS_PER_PATTERN) break;
+          }
+        }
+        return spans;
+      },
+    },
+  };
+}
+
+/** Literals of which every match of some pattern contains one, or undefined when a pattern has none provable. */
+function requiredLiteralsOf(sources: readonly string[]): string[] | undefined {
+  if (sources.length === 0) return undefined;
+  const literals = new Set<string>();
+  for (const source of sources) {
+    const required = requiredLiterals(source);
+    if (!required) return undefined;
+    for (const literal of required) literals.add(literal);
+  }
+  return [...literals].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * One search for any of the literals. On folded words they appear as they
+ * are; on raw ASCII text (`raw`) a space in a literal stands for any run of
+ * characters that are not letters or digits, which is what folding turns
+ * into one space, and case is ignored. An alternation of plain literals
+ * cannot backtrack badly: its cost is bounded by the text length times the
+ * (capped) literals' total length.
+ */
+function literalFilter(literals: readonly string[], raw: boolean): RegExp {
+  const escaped = literals.map((l) => {
+    const e = l.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+    return raw ? e.replace(/ /g, '[^a-z0-9]+') : e;
+  });
+  return new RegExp(escaped.join('|'), raw ? 'i' : '');
+}

@@ -1,0 +1,141 @@
+import { describe, expect, it, vi } from 'vitest';
+import { CHART_FILENAME, lazyChartRenderer, renderChartSafely } from '../../../src/adapters/charts/chart-renderer.ts';
+import { CHART_SIZE, renderChartPng } from '../../../src/adapters/charts/render-chart.ts';
+import type { Candle } from '../../../src/domain/candles.ts';
+import { buildMoveChartSpec, buildMovesBarChartSpec, CHART_LIMITS, type MoveChartSpec } from '../../../src/domain/charts.ts';
+import { SAMPLE_NOW, sampleCatalyst, sampleMove } from '../../fakes/sample-alerts.ts';
+
+const H = 3_600_000;
+
+/** Hourly candles whose close follows `price(i)`, the last one closing at `end`. */
+function candles(count: number, end: number, price: (i: number) => number): Candle[] {
+  return Array.from({ length: count }, (_, i) => {
+    const close = price(i);
+    return { time: end - (count - i) * H, open: close, high: close, low: close, close, volume: 1 };
+  });
+}
+
+/** TAO flat at 400 until 20 h before SAMPLE_NOW, then climbing to 500; BTC flat at 80k, +4% at the end. */
+const TAO = candles(48, SAMPLE_NOW, (i) => (i < 28 ? 400 : 400 + (100 * (i - 27)) / 20));
+const BTC = candles(48, SAMPLE_NOW, (i) => (i < 47 ? 80_000 : 83_200));
+
+/** PNG width and height from the IHDR chunk. */
+function pngSize(png: Uint8Array): { width: number; height: number } {
+  const view = Buffer.from(png);
+  return { width: view.readUInt32BE(16), height: view.readUInt32BE(20) };
+}
+
+describe('buildMoveChartSpec', () => {
+  const spec = buildMoveChartSpec({ move: sampleMove(), candles: TAO, benchmark: BTC, timeframeMs: H, catalysts: [sampleCatalyst()] })!;
+
+  it('GIVEN a move, its candles and BTC THEN both series are normalised to 100 at the move start and end at 1 + return', () => {
+    expect(spec.series.map((s) => [s.label, s.role])).toEqual([
+      ['TAO', 'token'],
+      ['BTC', 'benchmark'],
+    ]);
+    const [tao, btc] = spec.series;
+    const atStart = (points: MoveChartSpec['series'][number]['points']) => points.findLast((p) => p.t <= spec.baseAt)!.value;
+    expect(atStart(tao!.points)).toBe(100);
+    expect(atStart(btc!.points)).toBe(100);
+    expect(tao!.points.at(-1)).toEqual({ t: SAMPLE_NOW, close: 500, value: 125 });
+    expect(btc!.points.at(-1)!.value).toBe(104);
+  });
+
+  it('GIVEN a catalyst before the move THEN the range starts before it and the catalyst is marked', () => {
+    expect(spec.from).toBeLessThanOrEqual(sampleCatalyst().publishedAt);
+    expect(spec.to).toBe(SAMPLE_NOW);
+    expect(spec.window).toEqual({ from: sampleMove().startedAt, to: SAMPLE_NOW });
+    expect(spec.markers).toEqual([{ at: sampleCatalyst().publishedAt, label: 'Decrypt: Bittensor launches dynamic TAO for subnets' }]);
+    expect(spec).toMatchObject({ type: 'move', symbol: 'TAO', direction: 'up', title: 'TAO vs BTC, 24h move (100 = move start, 2025-03-13 16:00 UTC)' });
+  });
+
+  it('GIVEN a basket THEN a third series', () => {
+    const basket = { label: 'AI basket', candles: candles(48, SAMPLE_NOW, (i) => 100 + i) };
+    const withBasket = buildMoveChartSpec({ move: sampleMove(), candles: TAO, benchmark: BTC, basket, timeframeMs: H })!;
+    expect(withBasket.series.map((s) => s.role)).toEqual(['token', 'benchmark', 'basket']);
+    expect(withBasket.title).toMatch(/^TAO vs BTC and AI basket/);
+  });
+
+  it('GIVEN a catalyst a week earlier THEN the range is capped and the marker left out', () => {
+    const long = candles(400, SAMPLE_NOW, () => 400);
+    const capped = buildMoveChartSpec({ move: sampleMove(), candles: long, timeframeMs: H, catalysts: [sampleCatalyst({ publishedAt: SAMPLE_NOW - 300 * H })] })!;
+    expect(capped.series[0]!.points.length).toBeLessThanOrEqual(CHART_LIMITS.maxPoints + 1);
+    expect(capped.markers).toEqual([]);
+  });
+
+  it.each([
+    { name: 'no candles', input: [] },
+    { name: 'one candle', input: candles(1, SAMPLE_NOW, () => 400) },
+    { name: 'only bad prices', input: candles(10, SAMPLE_NOW, () => 0) },
+  ])('GIVEN $name THEN no chart', ({ input }) => {
+    expect(buildMoveChartSpec({ move: sampleMove(), candles: input, timeframeMs: H })).toBeUndefined();
+  });
+});
+
+describe('buildMovesBarChartSpec', () => {
+  it('GIVEN moves THEN bars in percent, largest first, at most 20', () => {
+    const moves = Array.from({ length: 25 }, (_, i) => ({ symbol: `T${i}`, windowMinutes: 60, return: (i % 2 ? -1 : 1) * i * 0.01 }));
+    const spec = buildMovesBarChartSpec(moves, 'Moves')!;
+    expect(spec.bars).toHaveLength(20);
+    expect(spec.bars.slice(0, 2)).toEqual([
+      { label: 'T24 1h', value: 24 },
+      { label: 'T23 1h', value: -23 },
+    ]);
+  });
+
+  it('GIVEN no moves THEN no chart', () => {
+    expect(buildMovesBarChartSpec([], 'Moves')).toBeUndefined();
+  });
+});
+
+describe('renderChartPng', () => {
+  it('GIVEN a move spec THEN a PNG of the configured size', async () => {
+    const spec = buildMoveChartSpec({ move: sampleMove(), candles: TAO, benchmark: BTC, timeframeMs: H, catalysts: [sampleCatalyst()] })!;
+    const png = await renderChartPng(spec);
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(pngSize(png)).toEqual(CHART_SIZE);
+    expect(png.length).toBeGreaterThan(5_000);
+    expect(png.length).toBeLessThan(500_000);
+  });
+
+  it('GIVEN a down move with hostile marker text THEN it still draws', async () => {
+    const spec = buildMoveChartSpec({
+      move: sampleMove({ direction: 'down', return: -0.2 }),
+      candles: TAO,
+      timeframeMs: H,
+      catalysts: [sampleCatalyst({ title: '@everyone <b>x</b> 🤖'.repeat(50) })],
+    })!;
+    expect(pngSize(await renderChartPng(spec, { width: 400, height: 200 }))).toEqual({ width: 400, height: 200 });
+  });
+
+  it('GIVEN a bar spec THEN a PNG', async () => {
+    const spec = buildMovesBarChartSpec([{ symbol: 'TAO', windowMinutes: 1440, return: 0.25 }, { symbol: 'FET', windowMinutes: 60, return: -0.06 }], 'Moves')!;
+    expect(pngSize(await renderChartPng(spec))).toEqual(CHART_SIZE);
+  });
+});
+
+describe('renderChartSafely', () => {
+  const spec = buildMovesBarChartSpec([{ symbol: 'TAO', windowMinutes: 60, return: 0.1 }], 'Moves')!;
+
+  it('GIVEN the lazy renderer THEN the chart.js PNG', async () => {
+    const png = await renderChartSafely(spec, lazyChartRenderer, { destination: 'd', alert: 'a' });
+    expect(png && pngSize(png)).toEqual(CHART_SIZE);
+    expect(CHART_FILENAME).toBe('chart.png');
+  });
+
+  it.each([
+    { name: 'a throwing renderer', renderer: async () => Promise.reject(new Error('canvas exploded')), message: 'canvas exploded' },
+    { name: 'an empty image', renderer: async () => new Uint8Array(), message: 'the renderer returned an empty image' },
+  ])('GIVEN $name THEN no chart and one warning', async ({ renderer, message }) => {
+    const warn = vi.fn();
+    expect(await renderChartSafely(spec, renderer, { destination: 'd', alert: 'a', logger: { warn } })).toBeUndefined();
+    expect(warn).toHaveBeenCalledWith({ destination: 'd', alert: 'a', error: message }, expect.stringContaining('without its chart'));
+  });
+
+  it('GIVEN no spec or no renderer THEN nothing is drawn', async () => {
+    const renderer = vi.fn(lazyChartRenderer);
+    expect(await renderChartSafely(undefined, renderer, { destination: 'd', alert: 'a' })).toBeUndefined();
+    expect(await renderChartSafely(spec, undefined, { destination: 'd', alert: 'a' })).toBeUndefined();
+    expect(renderer).not.toHaveBeenCalled();
+  });
+});
