@@ -11,6 +11,7 @@ import type { AlertSink, Logger, PriceSource } from './app/ports.ts';
 import { createRuntime, type Runtime } from './app/runtime.ts';
 import { startScheduler, type Scheduler } from './app/scheduler.ts';
 import { singleFlight } from './app/concurrency.ts';
+import { queueDueDigests } from './app/digest.ts';
 import { lazyChartRenderer } from './adapters/charts/chart-renderer.ts';
 import { createConsoleSink } from './adapters/console/console-sink.ts';
 import { createDiscordSink, createDiscordWebhookSink } from './adapters/discord/discord-sink.ts';
@@ -229,6 +230,7 @@ export async function startBot(env: Env, rawEnv: NodeJS.ProcessEnv): Promise<Run
       { name: 'feeds', cron: s.feeds, run: cycles.feeds },
       { name: 'prices', cron: s.prices, run: cycles.prices },
       { name: 'deliver', cron: s.deliver, run: cycles.deliver },
+      { name: 'digests', cron: s.digests, run: async () => queueDueDigests(runtime) },
     ],
     log,
   );

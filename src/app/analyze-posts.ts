@@ -2,6 +2,7 @@
  * Analysis of newly seen posts: tags, sentiment, story membership, and the
  * story alert decision. Runs right after a feed poll stores new posts.
  */
+import { recordNarrativeSeries, type AnalyzedForSeries } from './record-narrative-series.ts';
 import { decideStory } from '../domain/alert-policy.ts';
 import type { StoryAlert } from '../domain/alert.ts';
 import type { AnalyzedPost } from '../domain/correlation.ts';
@@ -42,12 +43,14 @@ export function analyzeNewPosts(rt: Runtime, posts: readonly Post[]): AnalyzeRes
   const now = rt.clock.now();
   const sorted = [...posts].sort((a, b) => a.publishedAt - b.publishedAt);
   let alertsQueued = 0;
+  const forSeries: AnalyzedForSeries[] = [];
   for (const post of sorted) {
     const analysis = analyzePost(rt.tagger, post);
     const features = storyFeatures({ title: post.title, text: post.text, url: post.url, language: analysis.language }, analysis);
     const candidates = rt.store.recentStories(post.publishedAt - DEFAULT_STORY_RULES.windowMs);
     const match = matchStory(features, post.publishedAt, candidates);
     const story = rt.store.saveAnalysis(post, analysis, match?.storyId ?? post.id, features);
+    forSeries.push({ post, analysis, storyId: story.id });
 
     const view: AnalyzedPost = {
       id: post.id,
@@ -90,5 +93,6 @@ export function analyzeNewPosts(rt: Runtime, posts: readonly Post[]): AnalyzeRes
     };
     if (queueAlert(rt, alert)) alertsQueued++;
   }
+  recordNarrativeSeries(rt, forSeries);
   return { analyzed: sorted.length, alertsQueued };
 }

@@ -14,6 +14,8 @@
  *   jittered backoff, `disable` deactivates the destination (persisted until an
  *   admin re-activates it), keeps its alerts, and tells the other destinations.
  */
+import { shouldDeliver } from './commands/subscription.ts';
+import { themeLinks } from './detect-moves.ts';
 import type { NoticeAlert } from '../domain/alert.ts';
 import { buildFloodDigest, canCoalesce } from '../domain/flood-digest.ts';
 import { routeAlert } from '../domain/routing.ts';
@@ -165,12 +167,22 @@ async function deliverToDestination(run: Run, destination: string, queue: Delive
     return;
   }
   if (sink.pacing) limiter.setRules(destination, sink.pacing.rules);
+  const subscription = rt.store.getSubscription(destination);
+  const links = themeLinks(rt);
   const { maxAttempts, maxBackoffMinutes, maxWaitSeconds } = rt.config.alerts.delivery;
   let rateLimits = 0;
 
   for (let i = 0; i < queue.length; ) {
     if (deps.signal?.aborted) return;
     const delivery = queue[i]!;
+    const wanted = shouldDeliver(delivery.alert, subscription, rt.clock.now(), links);
+    if (!wanted.deliver) {
+      // Filtered by the channel's own subscription: settled, not lost, and the reason is on record.
+      log.debug({ alert: delivery.alert.key, reason: wanted.reason, detail: wanted.detail }, 'not delivered: outside this destination\'s subscription');
+      rt.store.markDelivered(delivery.id, rt.clock.now());
+      i++;
+      continue;
+    }
     const cost = sink.pacing?.cost?.(delivery.alert) ?? 1;
     const now = rt.clock.now();
     const slot = limiter.nextSendAt(destination, cost);

@@ -439,6 +439,7 @@ function hashtagTickerHit(state: FieldState, i: number, ticker: Ticker): Hit | u
 function patternText(scan: WordScan): string {
   // ASCII: the words are exactly the runs of letters and digits, so native string functions build it.
   if (scan.ascii) return scan.text.toLowerCase().replace(NOT_WORD_ASCII, ' ').trim();
+  if (!scan.unspaced) return scan.words.join(' ');
   const { words, starts, ends, flags } = scan;
   let text = '';
   for (let i = 0; i < words.length; i++) {

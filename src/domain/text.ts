@@ -219,6 +219,8 @@ export interface WordScan {
   text: string;
   /** The text is plain ASCII (so its words are exactly its runs of ASCII letters and digits). */
   ascii?: boolean;
+  /** Some word is a character of a script written without spaces. */
+  unspaced?: boolean;
   words: string[];
   starts: number[];
   ends: number[];
@@ -239,6 +241,7 @@ export function scanWords(input: string): WordScan {
   const flags: number[] = [];
   // The word being read, when it has non-ASCII letters (ASCII words are read in one inner loop).
   let start = -1;
+  let unspaced = false;
   let folded = '';
   let hasUpper = false;
   let hasLower = false;
@@ -344,6 +347,7 @@ export function scanWords(input: string): WordScan {
     } else {
       flushSlow(i);
       if (info.kind === UNSPACED_CHAR) {
+        unspaced = true;
         words.push(info.folded);
         starts.push(i);
         ends.push(i + width);
@@ -353,7 +357,7 @@ export function scanWords(input: string): WordScan {
     i += width;
   }
   flushSlow(n);
-  return { text, ascii, words, starts, ends, flags };
+  return { text, ascii, unspaced, words, starts, ends, flags };
 }
 
 /** ASCII character classes for the scanner: 0 separator, then LOWER, UPPER, DIGIT. */
