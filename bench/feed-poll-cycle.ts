@@ -56,6 +56,7 @@ const DEFAULTS = {
   itemsPerFeed: 20,
   altConcurrency: 64,
   budgetMs: 55_000,
+  /** Twice the target: enough to see a cycle that meets it finish, short enough to keep the run under a minute. */
   allChangedDeadlineMs: 20_000,
   compareFeeds: 50,
   /** Round trip added to every answer in the latency-bound all-304 runs, ms. */

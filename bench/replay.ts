@@ -23,7 +23,7 @@ export const SHARED_PRICES_DIR = path.resolve(PROJECT_ROOT, '..', 'shared', 'pri
 
 const LIMITS = {
   posts: 10_000,
-  /** Feeds the posts are spread over: one per language and a few more in English. */
+  /** Feeds the posts are spread over: one per language, and a second one for en, pt, it and fr. */
   feeds: 16,
   targetMs: 15_000,
 } as const;
@@ -56,16 +56,17 @@ function writeSyntheticFeeds(dir: string, taxonomy: Parameters<typeof corpusSour
   return written;
 }
 
-/** Run the benchmark; returns the figures as one JSON-able object. */
-export async function benchReplay(): Promise<object> {
-  if (!existsSync(SHARED_PRICES_DIR)) {
-    return { bench: 'replay', skipped: `${SHARED_PRICES_DIR} not found: this benchmark replays the shared real candles kept next to the project (../shared/prices)` };
+/** Run the benchmark; returns the figures as one JSON-able object (`skipped` with the reason when the candles are absent). */
+export async function benchReplay(options: { pricesDir?: string } = {}): Promise<object> {
+  const pricesDir = options.pricesDir ?? SHARED_PRICES_DIR;
+  if (!existsSync(pricesDir)) {
+    return { bench: 'replay', skipped: `${pricesDir} not found: this benchmark replays the shared real candles kept next to the project (../shared/prices)` };
   }
   const config = await loadConfig(DEFAULT_CONFIG_DIR);
   const dir = makeTempDir('replay');
   try {
     const t0 = performance.now();
-    const candles = await loadReplayCandles(SHARED_PRICES_DIR, config);
+    const candles = await loadReplayCandles(pricesDir, config);
     const t1 = performance.now();
     // Pairs tokens.yaml does not list (AI, AIXBT) are tracked too, as sector members: 14 symbols priced.
     for (const symbol of candles.keys()) {
@@ -90,7 +91,7 @@ export async function benchReplay(): Promise<object> {
     const totalMs = t1 - t0 + (t3 - t2) + (t4 - t3);
     return {
       bench: 'replay',
-      source: SHARED_PRICES_DIR,
+      source: pricesDir,
       symbols: candles.size,
       candles: all.reduce((s, c) => s + c.length, 0),
       from: new Date(run.from).toISOString(),

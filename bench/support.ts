@@ -34,6 +34,8 @@ const tempDirs = new Set<string>();
 process.on('exit', () => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
+// Stopped by run.ts's time limit (or Ctrl-C): leave through 'exit' so the temp dirs go too.
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => process.exit(128 + (signal === 'SIGTERM' ? 15 : 2)));
 
 /** A fresh directory under the OS temp dir; removed by {@link removeTempDir} or, failing that, at exit. */
 export function makeTempDir(prefix: string): string {
