@@ -6,6 +6,7 @@
  * studies up to date.
  */
 import { decideMove, strongestMove, type Decision, type MovePolicy } from '../domain/alert-policy.ts';
+import { betaFromSums, betaSums, type BetaSums } from '../domain/beta.ts';
 import type { MoveAlert, SectorAlert } from '../domain/alert.ts';
 import { timeframeMs, type Candle } from '../domain/candles.ts';
 import { buildMoveChartSpec } from '../domain/charts.ts';
@@ -14,7 +15,7 @@ import { detectMoves, hasRearmed, type Move, type MoveRules } from '../domain/mo
 import { windowSteps } from '../domain/returns.ts';
 import { createSectorFrame, indexAsCandles, resolveBasket, sectorIndexSeries, type BasketMember, type BasketWeight, type SectorFrame, type SectorIndexPoint } from '../domain/sector-index.ts';
 import { detectSectorMoves, relativeStrengthCandles, type SectorMove, type SectorRules } from '../domain/sector-moves.ts';
-import { DAY_MS, HOUR_MS } from '../domain/time.ts';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../domain/time.ts';
 import { createEventStudyState, runEventStudies, type EventStudyRunResult, type EventStudyState } from './event-studies.ts';
 import { queueAlert, type Runtime } from './runtime.ts';
 import type { CoreStore } from './store.ts';
@@ -31,10 +32,12 @@ export type CandleReader = Pick<CoreStore, 'candles'>;
 export interface MoveCycleState {
   sectorIndex: SectorIndexPoint[];
   eventStudies: EventStudyState;
+  /** Per token, the regression sums behind its β, slid along a candle per run. */
+  betaSums: Map<string, BetaSums>;
 }
 
 export function createMoveCycleState(): MoveCycleState {
-  return { sectorIndex: [], eventStudies: createEventStudyState() };
+  return { sectorIndex: [], eventStudies: createEventStudyState(), betaSums: new Map() };
 }
 
 export interface MoveCycleDeps {
@@ -125,13 +128,21 @@ export function detectAndAlertMoves(rt: Runtime, deps: MoveCycleDeps = {}): Move
   const rules = moveRulesOf(rt);
   const corr = rt.config.alerts.correlation;
   const links = themeLinks(rt);
-  const longestWindowMs = Math.max(...market.windows.map((w) => w.minutes)) * 60_000;
+  const longestWindowMs = Math.max(...market.windows.map((w) => w.minutes)) * MINUTE_MS;
   let posts: AnalyzedPost[] | undefined;
 
   for (const token of rt.config.tokens.tokens) {
     if (token.benchmark) continue;
     const candles = candlesOf(token.symbol);
-    const moves = detectMoves({ symbol: token.symbol, candles, benchmark, timeframeMs: step, sector: frame }, rules, now);
+    const state = deps.state;
+    const betaFor = state
+      ? (endTime: number, samples: number) => {
+          const sums = betaSums(candles, benchmark, endTime, samples, step, state.betaSums.get(token.symbol));
+          state.betaSums.set(token.symbol, sums);
+          return betaFromSums(sums).beta;
+        }
+      : undefined;
+    const moves = detectMoves({ symbol: token.symbol, candles, benchmark, timeframeMs: step, sector: frame, betaFor }, rules, now);
     const move = strongestMove(moves, thresholds);
     if (!move) continue;
     result.moves.push(move);
@@ -264,4 +275,6 @@ function saveSectorIndex(rt: Runtime, points: readonly SectorIndexPoint[]): void
     scale = anchor && anchor.time === last.time ? last.level / anchor.level : last.level / (fresh[0]!.level / (1 + fresh[0]!.return));
   }
   rt.store.saveSectorIndex(name, timeframe, fresh.map((p) => ({ ...p, level: p.level * scale })));
+  // The index is kept as long as the candles it is made of.
+  rt.store.pruneSectorIndex(name, timeframe, points.at(-1)!.time - rt.config.alerts.market.retentionDays * DAY_MS);
 }

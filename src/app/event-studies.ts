@@ -9,7 +9,7 @@ import { estimateBeta } from '../domain/beta.ts';
 import { timeframeMs, type Candle } from '../domain/candles.ts';
 import { eventEnd, eventStart, studyEvent, type EventStudyRecord } from '../domain/event-study.ts';
 import { formatPercent } from '../domain/moves.ts';
-import { DAY_MS, HOUR_MS, formatWindow } from '../domain/time.ts';
+import { DAY_MS, HOUR_MS, MINUTE_MS, formatWindow } from '../domain/time.ts';
 import type { CandleReader } from './detect-moves.ts';
 import { studyKey, type StudyPost } from './market-store.ts';
 import { queueAlert, type Runtime } from './runtime.ts';
@@ -18,6 +18,14 @@ import { queueAlert, type Runtime } from './runtime.ts';
 interface PendingStudy {
   post: StudyPost;
   tokens: Map<string, { link: 'mention' | 'theme'; horizons: number[] }>;
+  /** When its earliest horizon left ends: runs before then skip it. */
+  nextDueAt: number;
+}
+
+function nextDueAt(p: Pick<PendingStudy, 'post' | 'tokens'>, step: number): number {
+  let next = Number.POSITIVE_INFINITY;
+  for (const t of p.tokens.values()) for (const h of t.horizons) next = Math.min(next, eventEnd(p.post.publishedAt, h, step));
+  return next;
 }
 
 /**
@@ -63,9 +71,9 @@ export function linkedTokens(post: Pick<StudyPost, 'tokens' | 'themes'>, themeTo
 }
 
 /** Take up the posts that arrived since the last run (all recent ones on a first run, minus what is stored). */
-function takeUpNewPosts(rt: Runtime, state: EventStudyState, now: number): void {
+function takeUpNewPosts(rt: Runtime, state: EventStudyState, now: number, step: number): void {
   const horizons = rt.config.alerts.correlation.eventStudy.horizonsMinutes;
-  const oldest = now - Math.max(...horizons) * 60_000 - CATCH_UP_MS;
+  const oldest = now - Math.max(...horizons) * MINUTE_MS - CATCH_UP_MS;
   const fresh = rt.store.postsToStudy(oldest, state.lastRunAt === undefined ? undefined : state.lastRunAt - LATE_ANALYSIS_MS).filter((p) => !state.seen.has(p.id));
   if (fresh.length === 0) return;
   // Only a run without memory can meet posts whose studies are already stored (a restart).
@@ -79,7 +87,7 @@ function takeUpNewPosts(rt: Runtime, state: EventStudyState, now: number): void 
       const left = horizons.filter((h) => !done.has(studyKey(post.id, symbol, h)));
       if (left.length > 0) tokens.set(symbol, { link, horizons: left });
     }
-    if (tokens.size > 0) state.pending.set(post.id, { post, tokens });
+    if (tokens.size > 0) state.pending.set(post.id, { post, tokens, nextDueAt: nextDueAt({ post, tokens }, step) });
   }
 }
 
@@ -93,13 +101,14 @@ export function runEventStudies(rt: Runtime, state: EventStudyState = createEven
   const now = rt.clock.now();
   const { market } = rt.config.alerts;
   const step = timeframeMs(market.timeframe);
-  takeUpNewPosts(rt, state, now);
+  takeUpNewPosts(rt, state, now, step);
   state.lastRunAt = now;
 
   // What is due: horizons whose end candle has closed.
   const due: { pending: PendingStudy; symbol: string; horizons: number[] }[] = [];
   let earliest = Number.POSITIVE_INFINITY;
   for (const pending of state.pending.values()) {
+    if (pending.nextDueAt > now) continue;
     for (const [symbol, t] of pending.tokens) {
       const horizons = t.horizons.filter((h) => eventEnd(pending.post.publishedAt, h, step) <= now);
       if (horizons.length === 0) continue;
@@ -151,10 +160,11 @@ export function runEventStudies(rt: Runtime, state: EventStudyState = createEven
       token.horizons = token.horizons.filter((h) => !measured.has(h) && eventEnd(post.publishedAt, h, step) > now - GIVE_UP_MS);
       if (token.horizons.length === 0) pending.tokens.delete(symbol);
       if (pending.tokens.size === 0) state.pending.delete(post.id);
+      else pending.nextDueAt = nextDueAt(pending, step);
     }
   }
   if (now - (state.prunedAt ?? Number.NEGATIVE_INFINITY) >= 6 * HOUR_MS) {
-    forgetOld(state, now - Math.max(...rt.config.alerts.correlation.eventStudy.horizonsMinutes) * 60_000 - CATCH_UP_MS - DAY_MS, step);
+    forgetOld(state, now - Math.max(...rt.config.alerts.correlation.eventStudy.horizonsMinutes) * MINUTE_MS - CATCH_UP_MS - DAY_MS, step);
     state.prunedAt = now;
   }
   if (records.length > 0) rt.store.saveEventStudies(records, now);

@@ -35,6 +35,8 @@ export interface MarketStore {
   /** Index points at or after `sinceMs` (and before `untilMs` when given), oldest first. */
   sectorIndex(name: string, timeframe: string, sinceMs: number, untilMs?: number): SectorIndexPoint[];
   lastSectorIndexPoint(name: string, timeframe: string): SectorIndexPoint | undefined;
+  /** Delete a basket's index points older than `olderThanMs` (retention, like candles); returns how many. */
+  pruneSectorIndex(name: string, timeframe: string, olderThanMs: number): number;
 
   /**
    * Analyzed posts published at or after `publishedSince` and first seen (fetched) after

@@ -6,6 +6,7 @@
  * over an in-memory SQLite store (or `--db FILE` to keep it for `radar
  * event-study`). Nothing is sent anywhere.
  */
+import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -344,12 +345,17 @@ export async function runReplayCommand(args: string[], io: CommandIo = consoleIo
         json: { type: 'boolean', default: false },
         'compare-config': { type: 'string' },
         db: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
       },
       allowPositionals: true,
     }));
   } catch (error) {
     io.err(`${(error as Error).message}\n${REPLAY_USAGE}`);
     return 2;
+  }
+  if (values.help) {
+    io.out(`${REPLAY_USAGE}\n\nReplays feed files (each item at its published time) over candle CSVs (<BASE>_<QUOTE>-<tf>.csv) with the bot's own\nanalysis, market, correlation and alert-policy code on a virtual clock, and prints what it would have sent.\n--json: one JSON object per alert, then a summary line. --db FILE keeps the replay's database (for radar event-study).`);
+    return 0;
   }
   // "--feeds a.xml b.xml": parseArgs takes one value per flag, so the bare paths that follow are feeds too.
   const feedPaths = [...(values.feeds ?? []), ...positionals];
@@ -367,11 +373,18 @@ export async function runReplayCommand(args: string[], io: CommandIo = consoleIo
     return 2;
   }
 
+  if (values.db !== undefined && existsSync(values.db)) {
+    // A replay writes its own posts, stories and alerts: mixed into a live database they would be taken for real ones.
+    io.err(`--db ${values.db} exists: give a new file for the replay's database\n${REPLAY_USAGE}`);
+    return 2;
+  }
   const config = await loadConfig(values.config ?? DEFAULT_CONFIG_DIR);
   const candleProblems: string[] = [];
   const [loaded, candles] = await Promise.all([loadReplayPosts(feedPaths, config), loadReplayCandles(values.prices, config, candleProblems)]);
   for (const p of [...loaded.problems, ...candleProblems]) io.err(`warning: ${p}`);
   if (!candles.has(config.alerts.market.benchmark)) io.err(`warning: no ${config.alerts.market.benchmark} candles in ${values.prices}: no abnormal returns or sector moves`);
+  const untracked = [...candles.keys()].filter((symbol) => !config.tokens.tokens.some((t) => t.symbol === symbol));
+  if (untracked.length > 0) io.err(`warning: ${untracked.join(', ')} ${untracked.length === 1 ? 'has' : 'have'} candles but no entry in tokens.yaml: not replayed`);
   const log = process.env.LOG_LEVEL ? createLogger({ level: process.env.LOG_LEVEL, secrets: [], destination: process.stderr }) : undefined;
 
   const emit = values.json

@@ -4,7 +4,7 @@
  * an estimation window; the abnormal return is what is left, r − β·r_BTC.
  * Pure.
  */
-import { firstIndexAtOrAfter, type Candle } from './candles.ts';
+import { firstIndexAtOrAfter, lastClosedIndex, type Candle } from './candles.ts';
 
 export interface BetaEstimate {
   beta: number;
@@ -43,6 +43,124 @@ export function olsBeta(y: ArrayLike<number>, x: ArrayLike<number>): number | un
 }
 
 /**
+ * Running sums of the paired per-candle returns (x: market, y: asset) whose
+ * candles open in [fromTime, toTime]: enough for the OLS slope, and cheap to
+ * slide along by a candle.
+ */
+export interface BetaSums {
+  fromTime: number;
+  toTime: number;
+  n: number;
+  sx: number;
+  sy: number;
+  sxy: number;
+  sxx: number;
+  /** `toTime` when the sums were last computed from scratch (sliding accumulates rounding). */
+  fullAt: number;
+}
+
+/** Candles a slid window is recomputed after, to shed rounding and pick up candles filled in since (gap repair). */
+const FULL_RECOMPUTE_CANDLES = 24;
+
+function emptySums(fromTime: number, toTime: number): BetaSums {
+  return { fromTime, toTime, n: 0, sx: 0, sy: 0, sxy: 0, sxx: 0, fullAt: toTime };
+}
+
+function add(s: BetaSums, x: number, y: number, sign: 1 | -1): void {
+  s.n += sign;
+  s.sx += sign * x;
+  s.sy += sign * y;
+  s.sxy += sign * x * y;
+  s.sxx += sign * x * x;
+}
+
+/** The pair of returns over the candle opening at `t`, when both series have it and the candle before. */
+function pairAt(asset: readonly Candle[], market: readonly Candle[], t: number, stepMs: number): [number, number] | undefined {
+  const a = firstIndexAtOrAfter(asset, t);
+  const m = firstIndexAtOrAfter(market, t);
+  const ca = asset[a];
+  const cm = market[m];
+  const pa = asset[a - 1];
+  const pm = market[m - 1];
+  if (!ca || !cm || !pa || !pm || ca.time !== t || cm.time !== t || t - pa.time !== stepMs || t - pm.time !== stepMs) return undefined;
+  return [cm.close / pm.close - 1, ca.close / pa.close - 1];
+}
+
+/** Sums over the candles opening in [fromTime, toTime], from scratch. */
+function computeSums(asset: readonly Candle[], market: readonly Candle[], fromTime: number, toTime: number, stepMs: number): BetaSums {
+  const s = emptySums(fromTime, toTime);
+  let a = firstIndexAtOrAfter(asset, fromTime - stepMs);
+  let m = firstIndexAtOrAfter(market, fromTime - stepMs);
+  const aEnd = lastClosedIndex(asset, toTime + stepMs, stepMs);
+  const mEnd = lastClosedIndex(market, toTime + stepMs, stepMs);
+  const span = aEnd - a;
+  // Fast path, same sums in the same order: both series whole over the window and starting a candle before it.
+  if (
+    span > 0 &&
+    mEnd - m === span &&
+    asset[a]!.time === fromTime - stepMs &&
+    market[m]!.time === asset[a]!.time &&
+    asset[aEnd]!.time - asset[a]!.time === span * stepMs &&
+    market[mEnd]!.time - market[m]!.time === span * stepMs
+  ) {
+    for (let k = 1; k <= span; k++) add(s, market[m + k]!.close / market[m + k - 1]!.close - 1, asset[a + k]!.close / asset[a + k - 1]!.close - 1, 1);
+    return s;
+  }
+  // Merge walk over both series, pairing candles by open time.
+  while (a < asset.length && m < market.length) {
+    const ta = asset[a]!.time;
+    const tm = market[m]!.time;
+    if (ta > toTime || tm > toTime) break;
+    if (ta < tm) a++;
+    else if (tm < ta) m++;
+    else {
+      if (a > 0 && m > 0 && ta >= fromTime && ta - asset[a - 1]!.time === stepMs && tm - market[m - 1]!.time === stepMs) {
+        add(s, market[m]!.close / market[m - 1]!.close - 1, asset[a]!.close / asset[a - 1]!.close - 1, 1);
+      }
+      a++;
+      m++;
+    }
+  }
+  return s;
+}
+
+/**
+ * The sums for the `samples` candles closing at or before `endTime`. Given
+ * the sums of the same-length window a few candles earlier (`previous`), the
+ * window slides: pairs that left are taken out and new ones added, instead of
+ * walking the whole estimation window again every candle. A window that does
+ * not follow on, and every {@link FULL_RECOMPUTE_CANDLES} candles, is
+ * computed from scratch.
+ */
+export function betaSums(asset: readonly Candle[], market: readonly Candle[], endTime: number, samples: number, stepMs: number, previous?: BetaSums): BetaSums {
+  const fromTime = endTime - samples * stepMs;
+  const toTime = endTime - stepMs;
+  const shift = previous ? (toTime - previous.toTime) / stepMs : -1;
+  if (!previous || previous.fromTime !== previous.toTime + stepMs - samples * stepMs || shift < 0 || shift > 4 || !Number.isInteger(shift) || toTime - previous.fullAt >= FULL_RECOMPUTE_CANDLES * stepMs) {
+    return computeSums(asset, market, fromTime, toTime, stepMs);
+  }
+  const s: BetaSums = { ...previous, fromTime, toTime };
+  for (let t = previous.fromTime; t < fromTime; t += stepMs) {
+    const p = pairAt(asset, market, t, stepMs);
+    if (p) add(s, p[0], p[1], -1);
+  }
+  for (let t = previous.toTime + stepMs; t <= toTime; t += stepMs) {
+    const p = pairAt(asset, market, t, stepMs);
+    if (p) add(s, p[0], p[1], 1);
+  }
+  return s;
+}
+
+/** β from sums: the OLS slope, or 1 (flagged) below `minSamples` pairs or when the market did not move. */
+export function betaFromSums(s: BetaSums, minSamples = MIN_BETA_SAMPLES): BetaEstimate {
+  const { n, sx, sy, sxy, sxx } = s;
+  const varX = sxx - (sx * sx) / n;
+  // Relative guard: a flat benchmark leaves only rounding noise in varX.
+  if (n < minSamples || !(varX > 1e-12 * Math.max(1e-300, sxx))) return { beta: 1, samples: n, fallback: true };
+  return { beta: (sxy - (sx * sy) / n) / varX, samples: n, fallback: false };
+}
+
+/**
  * β of `asset` on `market` from per-candle returns over the `samples` candles
  * whose close is at or before `endTime`. Only returns present in both series
  * (same open time, previous candle present in both) are paired, so gaps and
@@ -57,40 +175,7 @@ export function estimateBeta(
   stepMs: number,
   minSamples = MIN_BETA_SAMPLES,
 ): BetaEstimate {
-  const fromTime = endTime - samples * stepMs;
-  let a = firstIndexAtOrAfter(asset, fromTime - stepMs);
-  let m = firstIndexAtOrAfter(market, fromTime - stepMs);
-  // Running sums rather than arrays: this runs per token and step in a replay.
-  let n = 0;
-  let sx = 0;
-  let sy = 0;
-  let sxy = 0;
-  let sxx = 0;
-  // Merge walk over both series, pairing candles by open time.
-  while (a < asset.length && m < market.length) {
-    const ta = asset[a]!.time;
-    const tm = market[m]!.time;
-    if (ta + stepMs > endTime || tm + stepMs > endTime) break;
-    if (ta < tm) a++;
-    else if (tm < ta) m++;
-    else {
-      if (a > 0 && m > 0 && ta >= fromTime && ta - asset[a - 1]!.time === stepMs && tm - market[m - 1]!.time === stepMs) {
-        const y = asset[a]!.close / asset[a - 1]!.close - 1;
-        const x = market[m]!.close / market[m - 1]!.close - 1;
-        n++;
-        sx += x;
-        sy += y;
-        sxy += x * y;
-        sxx += x * x;
-      }
-      a++;
-      m++;
-    }
-  }
-  const varX = sxx - (sx * sx) / n;
-  // Relative guard: a flat benchmark leaves only rounding noise in varX.
-  if (n < minSamples || !(varX > 1e-12 * Math.max(1e-300, sxx))) return { beta: 1, samples: n, fallback: true };
-  return { beta: (sxy - (sx * sy) / n) / varX, samples: n, fallback: false };
+  return betaFromSums(computeSums(asset, market, endTime - samples * stepMs, endTime - stepMs, stepMs), minSamples);
 }
 
 /** The market-model abnormal return: r − β·r_market. */

@@ -67,6 +67,11 @@ export interface MoveInput {
   timeframeMs: number;
   /** The sector basket on a grid of candles; the token itself is left out of it. */
   sector?: SectorFrame;
+  /**
+   * The β for an estimation window closing at `endTime`, when the caller keeps
+   * rolling sums (see betaSums); estimated from the candles otherwise.
+   */
+  betaFor?: (endTime: number, samples: number) => number;
 }
 
 /** Return the moves that cross a rule at `now`, at most one per window. */
@@ -83,9 +88,9 @@ export function detectMoves(input: MoveInput, rules: MoveRules, now: number): Mo
   const historyCandles = Math.round((rules.volatilityDays * DAY_MS) / step);
   const longest = Math.max(...rules.windows.map((w) => windowSteps(w.minutes, step)));
   // One β for every window, estimated before the longest window so the move itself does not inflate it.
-  const beta = benchAligned && benchmark
-    ? estimateBeta(candles, benchmark, endTime + step - longest * step, Math.round(((rules.betaDays ?? 0) * DAY_MS) / step), step).beta
-    : 1;
+  const betaEnd = endTime + step - longest * step;
+  const betaSamples = Math.round(((rules.betaDays ?? 0) * DAY_MS) / step);
+  const beta = benchAligned && benchmark ? (input.betaFor?.(betaEnd, betaSamples) ?? estimateBeta(candles, benchmark, betaEnd, betaSamples, step).beta) : 1;
 
   const moves: Move[] = [];
   for (const window of rules.windows) {

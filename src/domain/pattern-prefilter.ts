@@ -99,12 +99,34 @@ class Parser {
     return branches.length === 1 ? branches[0]! : alternate(branches);
   }
 
+  /**
+   * A sequence: runs of exact parts multiply out ("erc" + " ?" + "8004"); a
+   * part that is not exact ("\s*", "[xy]") ends the run, and the sequence
+   * then requires the most selective of its runs and parts.
+   */
   private concatenation(): Info {
-    let info: Info = EMPTY;
+    let run: Info = EMPTY;
+    let best: Set<string> | undefined;
+    let exact = true;
     while (this.pos < this.src.length && this.peek() !== '|' && this.peek() !== ')') {
-      info = concat(info, this.quantified());
+      const part = this.quantified();
+      if ('exact' in part) {
+        const joined = concat(run, part);
+        if ('exact' in joined) {
+          run = joined;
+          continue;
+        }
+        best = stronger(best, containsSet(run));
+        run = part;
+      } else {
+        best = stronger(stronger(best, containsSet(run)), containsSet(part));
+        run = EMPTY;
+      }
+      exact = false;
     }
-    return info;
+    if (exact) return run;
+    best = stronger(best, containsSet(run));
+    return best ? { contains: best } : ANYTHING;
   }
 
   private quantified(): Info {

@@ -35,7 +35,8 @@ export interface SectorMove extends Move {
 }
 
 /**
- * Share of the threshold the basket must still move without its strongest
+ * Share of the threshold the basket must move by itself (its own return, in
+ * the direction of the move) and still move against BTC without its strongest
  * member. One token's +40% lifts an equal-weight basket of five by 8%: that is
  * the token's move (alerted as such), not the sector's.
  */
@@ -70,6 +71,8 @@ export function detectSectorMoves(points: readonly SectorIndexPoint[], frame: Se
     if (Math.abs(abnormal) < window.threshold) continue;
     const direction = abnormal >= 0 ? 'up' : 'down';
     const sign = direction === 'up' ? 1 : -1;
+    // The basket itself must move: AI tokens down 1% while a high β expected −9% is BTC's story, not the sector's.
+    if (sign * r < WITHOUT_LEADER_FRACTION * window.threshold) continue;
     const members = memberWindowReturns(frame, gridEnd, steps);
     const leader = direction === 'up' ? members[0] : members.at(-1);
     const rest = leader ? basketWindowReturn(frame, gridEnd, steps, leader.symbol, Math.max(1, rules.minMembers - 1)) : undefined;

@@ -28,14 +28,18 @@ export interface StoryRules {
   windowMs: number;
   /** Shared evidence ÷ the smaller side's evidence (capped, see EVIDENCE_CAP) needed to join. */
   minOverlap: number;
-  /** Weighted shared evidence needed to join (a name counts 1.5, a figure 2, a quote 3). */
+  /**
+   * Weighted shared evidence needed to join: a figure counts 2, a quote 3, a
+   * name 1, each shared theme or token 0.5 (at most 3 in all). Twice as much
+   * when both posts give figures and share none.
+   */
   minShared: number;
 }
 
 export const DEFAULT_STORY_RULES: StoryRules = {
   windowMs: 72 * 3_600_000,
   minOverlap: 0.3,
-  minShared: 3,
+  minShared: 4,
 };
 
 /** What a post carries into clustering; `language` (detected) marks German, which capitalises every noun. */
@@ -69,7 +73,13 @@ const FAMILY: Record<Kind, string> = {
 const SELF_WEIGHT: Record<Kind, number> = {
   url: 0, link: 2, title: 0, quote: 3, pct: 2, amt: 2, num: 1, year: 0.3, brand: 2, name: 1, xname: 0.5, kname: 0.3, subj: 0, token: 0, theme: 0,
 };
-const CONTEXT_WEIGHT = 0.25;
+/**
+ * Shared tags count, a little: a translated essay shares five themes, two
+ * tokens and one figure with its original, while another story about the
+ * same token shares the ticker and a theme.
+ */
+const CONTEXT_WEIGHT = 0.5;
+const CONTEXT_CAP = 3;
 const IDENTITY = Number.POSITIVE_INFINITY;
 /** Evidence beyond this does not make a post harder to match: long articles carry many names. */
 const EVIDENCE_CAP = 10;
@@ -505,6 +515,8 @@ export function matchStory(
     for (const [key, kind] of mine) {
       const other = theirs.get(key);
       if (other === undefined) continue;
+      // A project name the tagger matched repeats its token tag: the tag counts, the name does not.
+      if (kind === 'subj' || other === 'subj') continue;
       const weight = isContext(kind) || isContext(other) ? CONTEXT_WEIGHT : pairWeight(kind, other);
       reasons.push({ feature: `${kind}:${key.slice(2)}`, weight });
       if (isContext(kind) || isContext(other)) {
@@ -520,10 +532,11 @@ export function matchStory(
     const overlap = score === IDENTITY ? 1 : score / Math.max(1e-9, Math.min(myEvidence, evidence(theirs), EVIDENCE_CAP));
     // Different figures are a sign of different news ("TAO +22%" vs "TAO +5%"): ask for twice the evidence.
     const required = myFigures && hasFigures(theirs) && sharedFigures === 0 ? 2 * rules.minShared : rules.minShared;
-    const enough = score >= required && evidenceKeys >= 2 && overlap >= rules.minOverlap && (eventKeys > 0 || evidenceKeys >= NAMES_WITHOUT_EVENT);
+    const total = score + Math.min(context, CONTEXT_CAP);
+    // Without a shared figure, quote, link or product name, only many shared names make it the same news.
+    const enough = total >= required && overlap >= rules.minOverlap && (eventKeys > 0 || evidenceKeys >= NAMES_WITHOUT_EVENT);
     const joins = score === IDENTITY || enough;
     if (!joins) continue;
-    const total = score + context;
     if (!best || total > best.score || (total === best.score && overlap > best.overlap)) {
       reasons.sort((a, b) => b.weight - a.weight);
       best = { storyId: story.id, overlap: Math.round(Math.min(overlap, 1) * 100) / 100, shared: reasons.length, score: total === IDENTITY ? total : Math.round(total * 100) / 100, reasons: reasons.slice(0, 12).map((r) => r.feature) };

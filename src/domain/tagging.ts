@@ -119,7 +119,7 @@ export interface Tagger {
   readonly stems: ReadonlyMap<number, PhrasePattern[]>;
   /** @internal Shape filter of `entries` keys (see shapeKey): most words of a post are in no phrase and skip the lookup. */
   readonly shapes: Uint8Array;
-  /** @internal Whether some `*` stem starts with a letter, by `code & 0x3ff`: most words skip the stem lookup. */
+  /** @internal Whether some `*` stem starts with two letters (see stemPrefixKey): most words skip the stem lookup. */
   readonly stemFirst: Uint8Array;
   /** @internal admin patterns. */
   readonly patterns: PatternSet;
@@ -139,9 +139,14 @@ const AFFIXING_LANGUAGES = new Set(['id', 'ms']);
  */
 const AFFIX_LANGUAGE_HINTS = new Set(['id', 'ms', 'und']);
 
-/** Length, first and last letter of a word, packed into 14 bits: a cheap "could this word be a key?" filter. */
+/** Length, first two and last letters of a word, packed into 19 bits: a cheap "could this word be a key?" filter. */
 function shapeKey(word: string): number {
-  return ((word.length & 0xf) << 10) | ((word.charCodeAt(0) & 0x1f) << 5) | (word.charCodeAt(word.length - 1) & 0x1f);
+  return ((word.length & 0xf) << 15) | ((word.charCodeAt(0) & 0x1f) << 10) | ((word.charCodeAt(1) & 0x1f) << 5) | (word.charCodeAt(word.length - 1) & 0x1f);
+}
+
+/** First two letters of a word, 10 bits each. */
+function stemPrefixKey(word: string): number {
+  return ((word.charCodeAt(0) & 0x3ff) << 10) | (word.charCodeAt(1) & 0x3ff);
 }
 
 /**
@@ -240,10 +245,10 @@ export function compileTagger(taxonomy: Taxonomy): Tagger {
     }
   }
   const { set, problems } = compilePatternSet(regexes.map((r) => r.source));
-  const shapes = new Uint8Array(0x4000);
+  const shapes = new Uint8Array(1 << 19);
   for (const key of entries.keys()) shapes[shapeKey(key)] = 1;
-  const stemFirst = new Uint8Array(0x400);
-  for (const list of stems.values()) for (const p of list) stemFirst[p.words[0]!.word.charCodeAt(0) & 0x3ff] = 1;
+  const stemFirst = new Uint8Array(1 << 20);
+  for (const list of stems.values()) for (const p of list) stemFirst[stemPrefixKey(p.words[0]!.word)] = 1;
   return { taxonomy, problems, entries, shapes, stems, stemFirst, patterns: set, patternTargets: regexes, vocabulary, hasIndonesian };
 }
 
@@ -366,9 +371,9 @@ function hashtagWords(state: FieldState, i: number, tagger: Tagger): WordScan | 
   return {
     text,
     words: parts,
-    starts: parts.map(() => start),
-    ends: parts.map(() => end),
-    flags: parts.map(() => WordFlag.Capital),
+    starts: new Int32Array(parts.length).fill(start),
+    ends: new Int32Array(parts.length).fill(end),
+    flags: new Uint8Array(parts.length).fill(WordFlag.Capital),
   };
 }
 
@@ -410,7 +415,7 @@ function scanSequence(tagger: Tagger, state: FieldState, hits: Hit[], nested: bo
         if (hit) hits.push(hit);
       }
     }
-    if (hasStems && word.length >= STEM_KEY_LENGTH && stemFirst[word.charCodeAt(0) & 0x3ff] === 1) addPhraseHits(stems.get(stemKey(word)), state, i, hits);
+    if (hasStems && word.length >= STEM_KEY_LENGTH && stemFirst[stemPrefixKey(word)] === 1) addPhraseHits(stems.get(stemKey(word)), state, i, hits);
     if (affixes && (f & WordFlag.AsciiLetters) !== 0) {
       const key = indonesianStem(word);
       addPhraseHits(key === word ? entry?.idPhrases : entries.get(key)?.idPhrases, state, i, hits);
@@ -555,6 +560,7 @@ const fieldOrder = (h: Hit) => (h.match.field === 'title' ? 0 : 1);
 
 /** One span matched by keywords of several languages is reported once, in the post's language when possible. */
 function preferLanguage(hits: Hit[], language: string | undefined): Hit[] {
+  if (hits.length < 2) return hits;
   const bySpan = new Map<string, Hit>();
   const rank = (h: Hit) => (h.match.lang === language ? 0 : h.match.lang === 'any' ? 1 : 2);
   for (const hit of hits) {

@@ -222,9 +222,9 @@ export interface WordScan {
   /** Some word is a character of a script written without spaces. */
   unspaced?: boolean;
   words: string[];
-  starts: number[];
-  ends: number[];
-  flags: number[];
+  starts: Int32Array;
+  ends: Int32Array;
+  flags: Uint8Array;
 }
 
 /**
@@ -236,9 +236,13 @@ export function scanWords(input: string): WordScan {
   const text = ascii ? input : toNfc(input);
   const n = text.length;
   const words: string[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
-  const flags: number[] = [];
+  // Typed arrays sized for the most words the text can hold: no growing, nothing for the GC to trace.
+  // An ASCII word takes at least two characters with its separator; an unspaced character is a word.
+  const capacity = (ascii ? (n >> 1) + 1 : n) + 1;
+  const starts = new Int32Array(capacity);
+  const ends = new Int32Array(capacity);
+  const flags = new Uint8Array(capacity);
+  let count = 0;
   // The word being read, when it has non-ASCII letters (ASCII words are read in one inner loop).
   let start = -1;
   let unspaced = false;
@@ -251,9 +255,9 @@ export function scanWords(input: string): WordScan {
     const before = from > 0 ? text.charCodeAt(from - 1) : 0;
     if ((before === 36 || before === 35) && !isWordCharAt(text, from - 2)) f |= before === 36 ? WordFlag.Cashtag : WordFlag.Hashtag;
     words.push(word);
-    starts.push(from);
-    ends.push(to);
-    flags.push(f);
+    starts[count] = from;
+    ends[count] = to;
+    flags[count++] = f;
   };
   const flushSlow = (to: number) => {
     if (start < 0) return;
@@ -328,9 +332,9 @@ export function scanWords(input: string): WordScan {
     const cp = text.codePointAt(i)!;
     const width = cp > 0xffff ? 2 : 1;
     const info = charInfo(cp);
-    if (info.kind === MARK && start < 0 && words.length > 0 && ends[ends.length - 1] === i && flags[flags.length - 1]! & WordFlag.Unspaced) {
+    if (info.kind === MARK && start < 0 && count > 0 && ends[count - 1] === i && flags[count - 1]! & WordFlag.Unspaced) {
       // A voicing mark after a kana (half-width "ｶﾞ"): part of that character.
-      const last = words.length - 1;
+      const last = count - 1;
       words[last] = composeKana(words[last]!, info.folded) ?? words[last]!;
       ends[last] = i + width;
     } else if (info.kind === WORD || (info.kind === MARK && start >= 0)) {
@@ -349,15 +353,15 @@ export function scanWords(input: string): WordScan {
       if (info.kind === UNSPACED_CHAR) {
         unspaced = true;
         words.push(info.folded);
-        starts.push(i);
-        ends.push(i + width);
-        flags.push(WordFlag.Unspaced);
+        starts[count] = i;
+        ends[count] = i + width;
+        flags[count++] = WordFlag.Unspaced;
       }
     }
     i += width;
   }
   flushSlow(n);
-  return { text, ascii, unspaced, words, starts, ends, flags };
+  return { text, ascii, unspaced, words, starts: starts.subarray(0, count), ends: ends.subarray(0, count), flags: flags.subarray(0, count) };
 }
 
 /** ASCII character classes for the scanner: 0 separator, then LOWER, UPPER, DIGIT. */

@@ -130,6 +130,17 @@ describe('detectAndAlertMoves: the sector', () => {
   });
 });
 
+describe('detectAndAlertMoves: sector index retention', () => {
+  it('GIVEN retentionDays 2 THEN index points older than that are deleted as new ones are stored', async () => {
+    const rt = await testRuntime({ now: END, edit: (c) => (c.alerts.market.retentionDays = 2) });
+    storeSector(rt, { TAO: 0, RENDER: 0, FET: 0, NEAR: 0 });
+    detectAndAlertMoves(rt);
+    const points = rt.store.sectorIndex('AI basket', '1h', 0);
+    expect(points[0]!.time).toBe(END - H - 2 * 24 * H);
+    expect(points.at(-1)!.time).toBe(END - H);
+  });
+});
+
 describe('detectAndAlertMoves: event studies', () => {
   it('GIVEN a post about TAO 30h ago THEN its 1h, 4h and 24h abnormal returns are stored once, as studyEvent computes them', async () => {
     const rt = await testRuntime({ now: END });

@@ -123,6 +123,7 @@ describe('radar replay options', () => {
     ['no feeds', ['--prices', PRICES]],
     ['a bad --from', ['--feeds', FEEDS, '--prices', PRICES, '--from', 'yesterday']],
     ['an unknown flag', ['--feeds', FEEDS, '--prices', PRICES, '--speed', '2']],
+    ['a --db file that exists (it could be the live database)', ['--feeds', FEEDS, '--prices', PRICES, '--db', path.join(FIXTURES, 'README.md')]],
   ])('GIVEN %s THEN usage and exit code 2', async (_case, args) => {
     const { code, err } = await run(args);
     expect(code).toBe(2);

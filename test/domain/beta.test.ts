@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { abnormalReturn, estimateBeta, olsBeta } from '../../src/domain/beta.ts';
+import { abnormalReturn, betaFromSums, betaSums, estimateBeta, olsBeta, type BetaSums } from '../../src/domain/beta.ts';
 import type { Candle } from '../../src/domain/candles.ts';
 
 const H = 3_600_000;
@@ -38,6 +38,11 @@ describe('estimateBeta', () => {
     expect(estimateBeta(token, btc, T0 + 51 * H, 50, H)).toMatchObject({ samples: 50, fallback: false });
   });
 
+  it('GIVEN a window reaching before the data THEN the pairs there are used, with the very same result', () => {
+    // 70 asked, 60 exist: the general merge walk instead of the whole-window fast path.
+    expect(estimateBeta(token, btc, END, 70, H)).toEqual(estimateBeta(token, btc, END, 60, H));
+  });
+
   it('GIVEN a missing token candle THEN the two returns that need it are left out, the rest still pair', () => {
     const gappy = token.filter((_, i) => i !== 30);
     expect(estimateBeta(gappy, btc, END, 60, H)).toEqual({ beta: expect.closeTo(1.5, 9), samples: 58, fallback: false });
@@ -55,4 +60,23 @@ describe('abnormalReturn', () => {
     [0.25, 0.1, 1, 0.15],
     [-0.05, -0.04, 2, 0.03],
   ])('GIVEN r %d, BTC %d, β %d THEN %d', (r, rm, beta, ar) => expect(abnormalReturn(r, rm, beta)).toBeCloseTo(ar, 12));
+});
+
+describe('betaSums: sliding the window', () => {
+  it.each([
+    ['whole series', token],
+    ['a token with a missing candle', token.filter((_, i) => i !== 55)],
+  ])('GIVEN %s THEN sliding a candle at a time gives what estimating from scratch gives', (_case, asset) => {
+    let sums: BetaSums | undefined;
+    for (let end = T0 + 52 * H; end <= END; end += H) {
+      sums = betaSums(asset, btc, end, 50, H, sums);
+      const scratch = estimateBeta(asset, btc, end, 50, H);
+      expect(betaFromSums(sums)).toEqual({ ...scratch, beta: expect.closeTo(scratch.beta, 12) });
+    }
+  });
+
+  it('GIVEN a window that does not follow on THEN it is computed from scratch', () => {
+    const early = betaSums(token, btc, T0 + 52 * H, 50, H);
+    expect(betaSums(token, btc, END, 50, H, early)).toEqual(betaSums(token, btc, END, 50, H));
+  });
 });

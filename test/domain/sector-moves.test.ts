@@ -45,6 +45,13 @@ describe('detectSectorMoves', () => {
     expect(move!.members.at(-1)!.symbol).toBe('RENDER');
   });
 
+  it('GIVEN BTC down 8% and the basket flat THEN no sector move: the basket itself did not move', () => {
+    const members = ['TAO', 'RENDER', 'FET', 'NEAR'].map((symbol) => ({ symbol, weight: 1 / 4, candles: series(endingWith(10, 0)) }));
+    const frame = createSectorFrame(members, T0, N, H);
+    const falling = series(endingWith(80_000, -0.0206)); // 0.9794⁴ ≈ 0.92
+    expect(detectSectorMoves(sectorIndexSeries(frame, 3), frame, falling, rules, NOW)).toEqual([]);
+  });
+
   it('GIVEN a move below the threshold THEN nothing', () => {
     expect(movesOf({ TAO: 0.01, RENDER: 0.01, FET: 0.01, NEAR: 0.01 })).toEqual([]);
   });

@@ -53,6 +53,42 @@ describe('clusterStories across languages', () => {
     expect(match.reasons).toEqual(expect.arrayContaining(['pct:70', 'pct:12', 'amt:4200000', 'num:1200', 'brand:=h100']));
   });
 
+  it('GIVEN two TAO stories on one day sharing the ticker, a theme and a percentage THEN they stay apart', () => {
+    const etf = {
+      title: 'Bittensor (TAO) jumps 10% as Grayscale files for a trust',
+      text: 'Grayscale filed with the SEC on Monday for a Bittensor trust. TAO rose 10% as traders bet on decentralized inference.',
+      url: 'https://news.example.com/grayscale-tao-trust',
+      lang: 'en',
+    };
+    const halving = {
+      title: 'Bittensor halving cuts TAO emissions by 50% in December',
+      text: 'Subnet owners expect lower rewards after the halving. TAO fell 10% this week; miners on decentralized inference subnets plan upgrades.',
+      url: 'https://other.example.com/bittensor-halving',
+      lang: 'en',
+    };
+    expect(matchStory(featuresOf(halving), 5 * H, [{ id: 'etf', features: featuresOf(etf), lastAt: 0 }])).toBeUndefined();
+  });
+
+  it('GIVEN an essay and its translation sharing themes, projects and one figure THEN they are one story', () => {
+    const en = {
+      title: 'Decentralized inference, zkML and d/acc: how crypto can keep AI open',
+      text:
+        'Open models are only half of an open AI ecosystem. The other half is decentralized inference: networks such as Bittensor and Akash Network. ' +
+        'zkML proofs, optimistic verification and crypto-economic incentives for honest inference check the providers. By 2027, 25% of inference demand could be served this way.',
+      url: 'https://essays.example/decentralized-ai',
+      lang: 'en',
+    };
+    const it_ = {
+      title: "Inferenza decentralizzata, zkML e d/acc: come le cripto possono mantenere aperta l'IA",
+      text:
+        "I modelli aperti sono solo metà di un ecosistema di IA aperto. L'altra metà è l'inferenza decentralizzata: reti come Bittensor e Akash Network. " +
+        "Prove zkML, verifica ottimistica e incentivi criptoeconomici per un'inferenza onesta. Entro il 2027 il 25% della domanda di inferenza potrebbe essere servito così.",
+      url: 'https://notizie.example/inferenza-decentralizzata',
+      lang: 'it',
+    };
+    expect(matchStory(featuresOf(it_), 4 * H, [{ id: 'en', features: featuresOf(en), lastAt: 0 }])?.storyId).toBe('en');
+  });
+
   it('GIVEN a translation published after the window THEN it starts a new story', () => {
     const original = { id: 'en', features: featuresOf(AKASHML[0]!), lastAt: 0 };
     expect(matchStory(featuresOf(AKASHML[1]!), 100 * H, [original])).toBeUndefined();

@@ -25,6 +25,8 @@ export function createSqliteMarketStore(db: Database.Database): MarketStore {
       INSERT INTO sector_index (name, timeframe, time, level, ret, members) VALUES (@name, @timeframe, @time, @level, @ret, @members)
       ON CONFLICT (name, timeframe, time) DO UPDATE SET level = excluded.level, ret = excluded.ret, members = excluded.members`),
     index: db.prepare('SELECT time, level, ret, members FROM sector_index WHERE name = ? AND timeframe = ? AND time >= ? AND time < ? ORDER BY time'),
+    // By name and timeframe so the primary key bounds the delete instead of a scan of every point.
+    pruneIndex: db.prepare('DELETE FROM sector_index WHERE name = ? AND timeframe = ? AND time < ?'),
     lastIndex: db.prepare('SELECT time, level, ret, members FROM sector_index WHERE name = ? AND timeframe = ? ORDER BY time DESC LIMIT 1'),
     // The core store owns posts and stories; this area only reads them.
     // Only theme ids/names and token symbols are needed: SQLite extracts them, sparing a parse of every match span.
@@ -34,7 +36,7 @@ export function createSqliteMarketStore(db: Database.Database): MarketStore {
     postsFetchedToStudy: db.prepare(`${POSTS_TO_STUDY} WHERE +p.published_at >= ? AND p.fetched_at > ? AND p.analysis IS NOT NULL`),
     insertStudy: db.prepare(`
       INSERT INTO event_studies (post_id, symbol, horizon_minutes, story_id, feed_id, published_at, link, ret, benchmark_ret, beta, abnormal_ret, computed_at)
-      VALUES (@postId, @symbol, @horizonMinutes, @storyId, @feedId, @publishedAt, @link, @return, @benchmarkReturn, @beta, @abnormalReturn, @computedAt)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (post_id, symbol, horizon_minutes) DO NOTHING`),
     // One statement for any number of ids: the list travels as a JSON array.
     studied: db.prepare('SELECT post_id, symbol, horizon_minutes FROM event_studies WHERE post_id IN (SELECT value FROM json_each(?))'),
@@ -59,11 +61,9 @@ export function createSqliteMarketStore(db: Database.Database): MarketStore {
     for (const p of points) q.upsertIndex.run({ name, timeframe, time: p.time, level: p.level, ret: p.return, members: p.members });
   });
   const saveStudies = db.transaction((records: readonly EventStudyRecord[], computedAt: number) => {
+    // Positional parameters: this runs for tens of thousands of rows in a replay.
     for (const r of records) {
-      q.insertStudy.run({
-        postId: r.postId, symbol: r.symbol, horizonMinutes: r.horizonMinutes, storyId: r.storyId, feedId: r.feedId, publishedAt: r.publishedAt,
-        link: r.link, return: r.return, benchmarkReturn: r.benchmarkReturn, beta: r.beta, abnormalReturn: r.abnormalReturn, computedAt,
-      });
+      q.insertStudy.run(r.postId, r.symbol, r.horizonMinutes, r.storyId, r.feedId, r.publishedAt, r.link, r.return, r.benchmarkReturn, r.beta, r.abnormalReturn, computedAt);
     }
   });
   const toPoint = (r: Row): SectorIndexPoint => ({ time: Number(r.time), level: Number(r.level), return: Number(r.ret), members: Number(r.members) });
@@ -77,6 +77,7 @@ export function createSqliteMarketStore(db: Database.Database): MarketStore {
       const r = q.lastIndex.get(name, timeframe) as Row | undefined;
       return r ? toPoint(r) : undefined;
     },
+    pruneSectorIndex: (name, timeframe, olderThanMs) => q.pruneIndex.run(name, timeframe, olderThanMs).changes,
     postsToStudy(publishedSince, fetchedAfter): StudyPost[] {
       const rows = fetchedAfter === undefined ? q.postsToStudy.all(publishedSince) : q.postsFetchedToStudy.all(publishedSince, fetchedAfter);
       const posts = (rows as Row[]).map((r): StudyPost => {
