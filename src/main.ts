@@ -4,7 +4,7 @@
  */
 import { deliverDue, timerSleep, type Sleep } from './app/deliver.ts';
 import { createRateLimiter } from './app/rate-limiter.ts';
-import { detectAndAlertMoves } from './app/detect-moves.ts';
+import { createMoveCycleState, detectAndAlertMoves } from './app/detect-moves.ts';
 import { pollFeeds } from './app/poll-feeds.ts';
 import { createPricePollState, pollPrices, type PriceSourceProvider } from './app/poll-prices.ts';
 import type { AlertSink, Logger, PriceSource } from './app/ports.ts';
@@ -137,6 +137,8 @@ export interface Cycles {
 /** The cycles of the bot over a runtime, shared by `start`, the demo and the end-to-end tests. */
 export function createCycles(parts: BotParts, fetcher = createHttpFeedFetcher(), parser = createFeedParser()): Cycles {
   const { runtime: rt } = parts;
+  // Rolling sector index, beta sums and event-study progress carry over between cycles.
+  const moveState = createMoveCycleState();
   const priceState = createPricePollState();
   // One limiter for the bot's life: pacing holds across delivery runs.
   const limiter = createRateLimiter(rt.clock);
@@ -153,7 +155,7 @@ export function createCycles(parts: BotParts, fetcher = createHttpFeedFetcher(),
     },
     prices: async () => {
       const r = await pollPrices(rt, { sources: parts.prices }, priceState);
-      const m = detectAndAlertMoves(rt);
+      const m = detectAndAlertMoves(rt, { state: moveState });
       rt.store.pruneCandles(rt.clock.now() - rt.config.alerts.market.retentionDays * DAY_MS);
       rt.log.info({ candles: r.candlesStored, failed: r.failed, moves: m.moves.length, alerts: m.alertsQueued }, 'price cycle');
     },
