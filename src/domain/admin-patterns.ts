@@ -58,6 +58,12 @@ export interface PatternSet {
    * written, before it is folded into words, so most posts cost one search.
    */
   mayMatchAscii(raw: string): boolean;
+  /**
+   * False when a text with non-ASCII letters cannot match any pattern: every
+   * required literal's longest word-part must be inside one word, either an
+   * ASCII word of `raw` or one of `foldedWords` (the words that had other letters).
+   */
+  mayMatchWords(raw: string, foldedWords: readonly string[]): boolean;
 }
 
 /**
@@ -81,10 +87,20 @@ export function compilePatternSet(sources: readonly string[]): { set: PatternSet
   const literals = requiredLiteralsOf(compiled.map((c) => sources[c.index]!));
   const prefilter = literals && literalFilter(literals, false);
   const asciiPrefilter = literals && literalFilter(literals, true);
+  const parts = literals && wordParts(literals);
+  const rawParts = parts && parts.length > 0 ? new RegExp(parts.join('|'), 'i') : undefined;
+  const foldedParts = parts && parts.length > 0 ? new RegExp(parts.join('|')) : undefined;
   return {
     problems,
     set: {
       size: compiled.length,
+      mayMatchWords: (raw, foldedWords) => {
+        if (compiled.length === 0) return false;
+        if (!parts) return true;
+        if (!rawParts || !foldedParts) return false; // no literal can occur in words at all
+        const head = raw.length > MAX_PATTERN_TEXT_CHARS ? raw.slice(0, MAX_PATTERN_TEXT_CHARS * 2) : raw;
+        return rawParts.test(head) || foldedParts.test(foldedWords.join('\n'));
+      },
       mayMatchAscii: (raw) => compiled.length > 0 && (!asciiPrefilter || asciiPrefilter.test(raw.length > MAX_PATTERN_TEXT_CHARS ? raw.slice(0, MAX_PATTERN_TEXT_CHARS * 2) : raw)),
       find(folded: string): PatternSpan[] {
         if (compiled.length === 0) return [];
@@ -105,6 +121,22 @@ export function compilePatternSet(sources: readonly string[]): { set: PatternSet
       },
     },
   };
+}
+
+/**
+ * The longest word-part of each literal ("zk ml" → "zk"): a literal can only
+ * appear in the words of a post if that part lies inside one word. Parts with
+ * other characters than letters and digits can lie in no word (folding turned
+ * them into spaces): their literals are dropped.
+ */
+function wordParts(literals: readonly string[]): string[] {
+  const parts = new Set<string>();
+  for (const literal of literals) {
+    const pieces = literal.split(' ').filter((p) => p.length > 0);
+    if (pieces.length === 0 || pieces.some((p) => !/^[a-z0-9]+$/.test(p))) continue;
+    parts.add(pieces.reduce((a, b) => (b.length > a.length ? b : a)));
+  }
+  return [...parts];
 }
 
 /** Literals of which every match of some pattern contains one, or undefined when a pattern has none provable. */

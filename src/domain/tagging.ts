@@ -2,16 +2,19 @@
  * Tagging: which themes and tokens a post is about, with the spans that
  * matched as the explanation.
  *
- * One pass over the words of the text serves every keyword and name: each word
- * is looked up in hash maps keyed by the first word of the phrases (exact
- * words, `*` stems by their first three letters, Indonesian words by their
- * affix-stripped key), and only the few phrases found are checked against the
- * following words. Cost grows with the text, not with the taxonomy. Admin
- * regular expressions run on RE2, which is linear too (admin-patterns.ts).
+ * One pass over the words of the text serves every keyword and name: each
+ * phrase is indexed by one anchor word, its longest (exact words in a hash
+ * map, `*` stems by their first three letters, Indonesian words by their
+ * affix-stripped key), each word of the post is looked up once, and only the
+ * few phrases found are checked against the words around it. Cheap filters on
+ * a word's length and letters skip the lookup for most words without even
+ * making their strings. Cost grows with the text, not with the taxonomy.
+ * Admin regular expressions run on RE2, which is linear too, and only on
+ * posts containing a literal they require (admin-patterns.ts).
  */
 import { compilePatternSet, type PatternSet } from './admin-patterns.ts';
 import type { Taxonomy, TokenDef } from './taxonomy.ts';
-import { foldTerm, indonesianStem, scanWords, splitCamelCase, WordFlag, type WordScan } from './text.ts';
+import { foldTerm, indonesianStem, scanWords, scanWordsLazy, splitCamelCase, WordFlag, wordOf, type LazyWordScan, type WordScan } from './text.ts';
 
 export type Field = 'title' | 'text';
 
@@ -80,6 +83,11 @@ interface WordPattern {
 interface PhrasePattern {
   term: string;
   words: WordPattern[];
+  /**
+   * The word the phrase is indexed by: its longest (so usually rarest) word, not its first, so that
+   * "the" in "The Graph Network" or "de" in "de l'entraînement à l'inférence" trigger no lookups.
+   */
+  anchor: number;
   target: Target;
   lang: string;
 }
@@ -91,13 +99,11 @@ interface Ticker {
 }
 
 interface WordEntry {
-  /** Phrases whose first word is this word (one-word phrases, and those whose second word is a stem). */
+  /** Phrases anchored on this word. */
   phrases?: PhrasePattern[];
-  /** Phrases whose first word is this word, by their second word: "the" starts three names, "graph" narrows them. */
-  next?: Map<string, PhrasePattern[]>;
-  /** Indonesian phrases whose first word has this affix-stripped key. */
+  /** Indonesian phrases whose anchor word has this affix-stripped key. */
   idPhrases?: PhrasePattern[];
-  /** Indonesian phrases whose first word is written so, for posts in which affixes are not stripped. */
+  /** Indonesian phrases whose anchor word is written so, for posts in which affixes are not stripped. */
   idPlain?: PhrasePattern[];
   ticker?: Ticker;
 }
@@ -127,6 +133,12 @@ export interface Tagger {
   /** @internal words of the taxonomy, to split hashtags written without capitals (#decentralizedai). */
   readonly vocabulary: ReadonlySet<string>;
   readonly hasIndonesian: boolean;
+  /**
+   * @internal Letter trigrams of the Indonesian anchor keys (see idTrigramKey), or undefined to test every word.
+   * A word can only reduce to a key if it contains the key's letters 2–4 (only the first letter is recoded,
+   * as in menyensor → sensor), so a word without any of these trigrams is not stemmed at all.
+   */
+  readonly idTrigrams: Uint8Array | undefined;
 }
 
 const STEM_KEY_LENGTH = 3;
@@ -147,6 +159,28 @@ function shapeKey(word: string): number {
 /** First two letters of a word, 10 bits each. */
 function stemPrefixKey(word: string): number {
   return ((word.charCodeAt(0) & 0x3ff) << 10) | (word.charCodeAt(1) & 0x3ff);
+}
+
+/** Three ASCII letters from `at`, 5 bits each (case-insensitive). */
+function idTrigramKey(s: string, at: number): number {
+  return ((s.charCodeAt(at) & 0x1f) << 10) | ((s.charCodeAt(at + 1) & 0x1f) << 5) | (s.charCodeAt(at + 2) & 0x1f);
+}
+
+/** Whether an ASCII word of the text contains a trigram of an Indonesian anchor key. */
+function mayBeIndonesianAnchor(trigrams: Uint8Array | undefined, text: string, start: number, end: number): boolean {
+  if (!trigrams) return true;
+  for (let k = start; k + 3 <= end; k++) if (trigrams[idTrigramKey(text, k)] === 1) return true;
+  return false;
+}
+
+/** {@link shapeKey} of an ASCII word read from the text: `& 0x1f` ignores ASCII case, so no lower-casing is needed. */
+function shapeKeyAt(text: string, start: number, end: number): number {
+  return (((end - start) & 0xf) << 15) | ((text.charCodeAt(start) & 0x1f) << 10) | ((end - start > 1 ? text.charCodeAt(start + 1) & 0x1f : 0) << 5) | (text.charCodeAt(end - 1) & 0x1f);
+}
+
+/** {@link stemPrefixKey} of an ASCII word read from the text (letters and digits: `| 0x20` lower-cases). */
+function stemPrefixKeyAt(text: string, start: number): number {
+  return (((text.charCodeAt(start) | 0x20) & 0x3ff) << 10) | ((text.charCodeAt(start + 1) | 0x20) & 0x3ff);
 }
 
 /**
@@ -216,15 +250,19 @@ export function compileTagger(taxonomy: Taxonomy): Tagger {
       if ((scan.flags[k]! & WordFlag.Unspaced) === 0 && word.length >= 2) vocabulary.add(word);
       return { word, mode: EXACT, capital, plain: word };
     });
-    const pattern: PhrasePattern = { term, words, target, lang };
-    const first = words[0]!;
-    if (first.mode === PREFIX) addTo(stems, stemKey(first.word), pattern);
-    else if (first.mode === ID_STEM) {
-      hasIndonesian = true;
-      (entry(first.word).idPhrases ??= []).push(pattern);
-      (entry(first.plain).idPlain ??= []).push(pattern);
-    } else if (words.length > 1 && words[1]!.mode === EXACT) addTo((entry(first.word).next ??= new Map()), words[1]!.word, pattern);
-    else (entry(first.word).phrases ??= []).push(pattern);
+    // Anchor on the longest exact word, else the longest Indonesian word, else the longest `*` stem.
+    const longest = (mode: WordPattern['mode']) =>
+      words.reduce((best, w, k) => (w.mode === mode && (best < 0 || w.plain.length > words[best]!.plain.length) ? k : best), -1);
+    const exact = longest(EXACT);
+    const affixed = longest(ID_STEM);
+    const anchor = exact >= 0 ? exact : affixed >= 0 ? affixed : longest(PREFIX);
+    const pattern: PhrasePattern = { term, words, target, lang, anchor };
+    const word = words[anchor]!;
+    if (word.mode === PREFIX) addTo(stems, stemKey(word.word), pattern);
+    else if (word.mode === ID_STEM) {
+      (entry(word.word).idPhrases ??= []).push(pattern);
+      (entry(word.plain).idPlain ??= []).push(pattern);
+    } else (entry(word.word).phrases ??= []).push(pattern);
     if (words.some((w) => w.mode === ID_STEM)) hasIndonesian = true;
   };
 
@@ -247,9 +285,15 @@ export function compileTagger(taxonomy: Taxonomy): Tagger {
   const { set, problems } = compilePatternSet(regexes.map((r) => r.source));
   const shapes = new Uint8Array(1 << 19);
   for (const key of entries.keys()) shapes[shapeKey(key)] = 1;
+  let idTrigrams: Uint8Array | undefined = new Uint8Array(1 << 15);
+  for (const [key, e] of entries) {
+    if (!e.idPhrases) continue;
+    if (key.length < 4) idTrigrams = undefined;
+    else if (idTrigrams) idTrigrams[idTrigramKey(key, 1)] = 1;
+  }
   const stemFirst = new Uint8Array(1 << 20);
-  for (const list of stems.values()) for (const p of list) stemFirst[stemPrefixKey(p.words[0]!.word)] = 1;
-  return { taxonomy, problems, entries, shapes, stems, stemFirst, patterns: set, patternTargets: regexes, vocabulary, hasIndonesian };
+  for (const list of stems.values()) for (const p of list) stemFirst[stemPrefixKey(p.words[p.anchor]!.word)] = 1;
+  return { taxonomy, problems, entries, shapes, stems, stemFirst, patterns: set, patternTargets: regexes, vocabulary, hasIndonesian, idTrigrams };
 }
 
 // ── Scanning ─────────────────────────────────────────────────────────────────
@@ -261,7 +305,7 @@ interface Hit {
 
 interface FieldState {
   field: Field;
-  scan: WordScan;
+  scan: LazyWordScan;
   /** Match Indonesian keywords with affixes stripped (the post may be Indonesian or Malay). */
   affixes: boolean;
   shouting?: boolean;
@@ -269,7 +313,7 @@ interface FieldState {
 
 function wordMatches(p: WordPattern, state: FieldState, i: number): boolean {
   const { scan } = state;
-  const got = scan.words[i]!;
+  const got = wordOf(scan, i);
   if (p.capital && (scan.flags[i]! & WordFlag.Capital) === 0) return false;
   if (p.mode === EXACT) return got === p.word;
   if (p.mode === PREFIX) return got.startsWith(p.word);
@@ -277,15 +321,17 @@ function wordMatches(p: WordPattern, state: FieldState, i: number): boolean {
   return indonesianStem(got) === p.word;
 }
 
-function phraseMatchesAt(pattern: PhrasePattern, state: FieldState, i: number): boolean {
+/** Whether the phrase matches with its anchor word at `i`; returns the index of its first word, or -1. */
+function phraseMatchesAt(pattern: PhrasePattern, state: FieldState, i: number): number {
   const { scan } = state;
   const n = pattern.words.length;
-  if (i + n > scan.words.length) return false;
-  // The index found the first word by its exact form or Indonesian key; a `*` stem only by its first letters.
-  const first = pattern.words[0]!;
-  if (first.mode === PREFIX ? !wordMatches(first, state, i) : first.capital && (scan.flags[i]! & WordFlag.Capital) === 0) return false;
-  for (let k = 1; k < n; k++) if (!wordMatches(pattern.words[k]!, state, i + k)) return false;
-  return true;
+  const start = i - pattern.anchor;
+  if (start < 0 || start + n > scan.words.length) return -1;
+  // The index found the anchor by its exact form or Indonesian key; a `*` stem only by its first letters.
+  const anchor = pattern.words[pattern.anchor]!;
+  if (anchor.mode === PREFIX ? !wordMatches(anchor, state, i) : anchor.capital && (scan.flags[i]! & WordFlag.Capital) === 0) return -1;
+  for (let k = 0; k < n; k++) if (k !== pattern.anchor && !wordMatches(pattern.words[k]!, state, start + k)) return -1;
+  return start;
 }
 
 function spanOf(state: FieldState, from: number, to: number): { start: number; end: number; text: string } {
@@ -297,8 +343,9 @@ function spanOf(state: FieldState, from: number, to: number): { start: number; e
 function addPhraseHits(list: PhrasePattern[] | undefined, state: FieldState, i: number, hits: Hit[]): void {
   if (!list) return;
   for (const pattern of list) {
-    if (!phraseMatchesAt(pattern, state, i)) continue;
-    const span = spanOf(state, i, i + pattern.words.length - 1);
+    const start = phraseMatchesAt(pattern, state, i);
+    if (start < 0) continue;
+    const span = spanOf(state, start, start + pattern.words.length - 1);
     hits.push({ target: pattern.target, match: { term: pattern.term, field: state.field, lang: pattern.lang, ...span } });
   }
 }
@@ -308,11 +355,12 @@ function isShouting(state: FieldState): boolean {
   if (state.shouting !== undefined) return state.shouting;
   let letters = 0;
   let upper = 0;
-  const { words, flags } = state.scan;
-  for (let i = 0; i < words.length; i++) {
+  const { starts, ends, flags } = state.scan;
+  for (let i = 0; i < flags.length; i++) {
     if (flags[i]! & WordFlag.Unspaced) continue;
-    letters += words[i]!.length;
-    if (flags[i]! & WordFlag.AllUpper) upper += words[i]!.length;
+    const length = ends[i]! - starts[i]!;
+    letters += length;
+    if (flags[i]! & WordFlag.AllUpper) upper += length;
   }
   state.shouting = letters >= 12 && upper / letters > 0.7;
   return state.shouting;
@@ -322,7 +370,7 @@ function isShouting(state: FieldState): boolean {
 function marketContext(state: FieldState, i: number): string | undefined {
   const { words, starts, ends, text } = state.scan;
   for (let k = Math.max(0, i - CONTEXT_WINDOW_WORDS); k <= Math.min(words.length - 1, i + CONTEXT_WINDOW_WORDS); k++) {
-    if (k !== i && MARKET_CONTEXT.has(words[k]!)) return text.slice(starts[k]!, ends[k]!);
+    if (k !== i && MARKET_CONTEXT.has(wordOf(state.scan, k))) return text.slice(starts[k]!, ends[k]!);
   }
   const start = starts[i]!;
   const end = ends[i]!;
@@ -357,7 +405,7 @@ function tickerHit(state: FieldState, i: number, ticker: Ticker): Hit | undefine
 
 /** Words of a hashtag: camel case split ("#DecentralizedAI"), or the taxonomy's words ("#decentralizedai"). */
 function hashtagWords(state: FieldState, i: number, tagger: Tagger): WordScan | undefined {
-  const { text, starts, ends, flags, words } = state.scan;
+  const { text, starts, ends, flags } = state.scan;
   const start = starts[i]!;
   const end = ends[i]!;
   let parts: string[] | undefined;
@@ -365,15 +413,15 @@ function hashtagWords(state: FieldState, i: number, tagger: Tagger): WordScan | 
     const split = splitCamelCase(text.slice(start, end));
     if (split.length > 1) parts = split.map((p) => foldTerm(p.word));
   }
-  if (!parts && (flags[i]! & WordFlag.AsciiLetters) !== 0) parts = segment(words[i]!, tagger.vocabulary);
+  if (!parts && (flags[i]! & WordFlag.AsciiLetters) !== 0) parts = segment(wordOf(state.scan, i), tagger.vocabulary);
   if (!parts || parts.length < 2) return undefined;
   // Every part points at the whole hashtag: that is what the admin should see.
   return {
     text,
     words: parts,
-    starts: new Int32Array(parts.length).fill(start),
-    ends: new Int32Array(parts.length).fill(end),
-    flags: new Uint8Array(parts.length).fill(WordFlag.Capital),
+    starts: parts.map(() => start),
+    ends: parts.map(() => end),
+    flags: parts.map(() => WordFlag.Capital),
   };
 }
 
@@ -397,17 +445,19 @@ function segment(word: string, vocabulary: ReadonlySet<string>): string[] | unde
 }
 
 function scanSequence(tagger: Tagger, state: FieldState, hits: Hit[], nested: boolean): void {
-  const { words, flags } = state.scan;
+  const { scan } = state;
+  const { words, flags, starts, ends, text } = scan;
   const { entries, shapes, stems, stemFirst } = tagger;
   const affixes = tagger.hasIndonesian && state.affixes;
   const hasStems = stems.size > 0;
   for (let i = 0; i < words.length; i++) {
-    const word = words[i]!;
+    const made = words[i];
     const f = flags[i]!;
-    const entry = shapes[shapeKey(word)] === 1 ? entries.get(word) : undefined;
+    // ASCII words are tested by length and letters on the text itself; most never become strings.
+    const shape = made === undefined ? shapeKeyAt(text, starts[i]!, ends[i]!) : shapeKey(made);
+    const entry = shapes[shape] === 1 ? entries.get(wordOf(scan, i)) : undefined;
     if (entry) {
       addPhraseHits(entry.phrases, state, i, hits);
-      if (entry.next && i + 1 < words.length) addPhraseHits(entry.next.get(words[i + 1]!), state, i, hits);
       if (!affixes) addPhraseHits(entry.idPlain, state, i, hits);
       if (entry.ticker) {
         // "#NEAR" in capitals reads like a cashtag; "#near" is a word.
@@ -415,8 +465,12 @@ function scanSequence(tagger: Tagger, state: FieldState, hits: Hit[], nested: bo
         if (hit) hits.push(hit);
       }
     }
-    if (hasStems && word.length >= STEM_KEY_LENGTH && stemFirst[stemPrefixKey(word)] === 1) addPhraseHits(stems.get(stemKey(word)), state, i, hits);
-    if (affixes && (f & WordFlag.AsciiLetters) !== 0) {
+    if (hasStems && ends[i]! - starts[i]! >= STEM_KEY_LENGTH) {
+      const prefix = made === undefined ? stemPrefixKeyAt(text, starts[i]!) : stemPrefixKey(made);
+      if (stemFirst[prefix] === 1) addPhraseHits(stems.get(stemKey(wordOf(scan, i))), state, i, hits);
+    }
+    if (affixes && (f & WordFlag.AsciiLetters) !== 0 && mayBeIndonesianAnchor(tagger.idTrigrams, text, starts[i]!, ends[i]!)) {
+      const word = wordOf(scan, i);
       const key = indonesianStem(word);
       addPhraseHits(key === word ? entry?.idPhrases : entries.get(key)?.idPhrases, state, i, hits);
     }
@@ -441,15 +495,15 @@ function hashtagTickerHit(state: FieldState, i: number, ticker: Ticker): Hit | u
  * The text admin patterns see: the field's folded words separated by single
  * spaces (characters of unspaced scripts stay together).
  */
-function patternText(scan: WordScan): string {
+function patternText(scan: LazyWordScan): string {
   // ASCII: the words are exactly the runs of letters and digits, so native string functions build it.
   if (scan.ascii) return scan.text.toLowerCase().replace(NOT_WORD_ASCII, ' ').trim();
-  if (!scan.unspaced) return scan.words.join(' ');
+  if (!scan.unspaced) return scan.words.map((_, i) => wordOf(scan, i)).join(' ');
   const { words, starts, ends, flags } = scan;
   let text = '';
   for (let i = 0; i < words.length; i++) {
     const glued = i > 0 && flags[i]! & WordFlag.Unspaced && flags[i - 1]! & WordFlag.Unspaced && starts[i] === ends[i - 1];
-    text += i > 0 && !glued ? ` ${words[i]!}` : words[i]!;
+    text += i > 0 && !glued ? ` ${wordOf(scan, i)}` : wordOf(scan, i);
   }
   return text;
 }
@@ -457,7 +511,7 @@ function patternText(scan: WordScan): string {
 const NOT_WORD_ASCII = /[^a-z0-9]+/g;
 
 /** Where each word starts in {@link patternText}; computed only for fields where a pattern matched. */
-function patternOffsets(scan: WordScan): Int32Array {
+function patternOffsets(scan: LazyWordScan): Int32Array {
   const { words, starts, ends, flags } = scan;
   const offsets = new Int32Array(words.length);
   let length = 0;
@@ -465,7 +519,7 @@ function patternOffsets(scan: WordScan): Int32Array {
     const glued = i > 0 && flags[i]! & WordFlag.Unspaced && flags[i - 1]! & WordFlag.Unspaced && starts[i] === ends[i - 1];
     if (i > 0 && !glued) length++;
     offsets[i] = length;
-    length += words[i]!.length;
+    length += wordOf(scan, i).length;
   }
   return offsets;
 }
@@ -484,7 +538,8 @@ function wordAt(offsets: Int32Array, at: number): number {
 
 function scanPatterns(tagger: Tagger, state: FieldState, hits: Hit[]): void {
   if (tagger.patterns.size === 0 || state.scan.words.length === 0) return;
-  if (state.scan.ascii && !tagger.patterns.mayMatchAscii(state.scan.text)) return;
+  const { scan } = state;
+  if (scan.ascii ? !tagger.patterns.mayMatchAscii(scan.text) : !tagger.patterns.mayMatchWords(scan.text, scan.words.filter((w) => w !== undefined))) return;
   const spans = tagger.patterns.find(patternText(state.scan));
   if (spans.length === 0) return;
   const offsets = patternOffsets(state.scan);
@@ -498,7 +553,7 @@ function scanPatterns(tagger: Tagger, state: FieldState, hits: Hit[]): void {
 
 function scanField(tagger: Tagger, field: Field, original: string, affixes: boolean, hits: Hit[]): void {
   if (!original) return;
-  const state: FieldState = { field, scan: scanWords(original), affixes };
+  const state: FieldState = { field, scan: scanWordsLazy(original), affixes };
   scanSequence(tagger, state, hits, false);
   scanPatterns(tagger, state, hits);
 }

@@ -222,9 +222,9 @@ export interface WordScan {
   /** Some word is a character of a script written without spaces. */
   unspaced?: boolean;
   words: string[];
-  starts: Int32Array;
-  ends: Int32Array;
-  flags: Uint8Array;
+  starts: number[];
+  ends: number[];
+  flags: number[];
 }
 
 /**
@@ -232,16 +232,38 @@ export interface WordScan {
  * One pass, no regular expressions on the ASCII path.
  */
 export function scanWords(input: string): WordScan {
+  const scan = scanWordsLazy(input);
+  for (let i = 0; i < scan.words.length; i++) wordOf(scan, i);
+  return scan as WordScan;
+}
+
+/**
+ * A {@link WordScan} whose plain-ASCII words are left unmade (`undefined`)
+ * until {@link wordOf} asks for them: the tagger looks most words up by their
+ * length and letters first, and never needs the string for most of them.
+ */
+export interface LazyWordScan extends Omit<WordScan, 'words'> {
+  words: (string | undefined)[];
+}
+
+/** Word `i` of a lazy scan, made (lower-cased) on first use. */
+export function wordOf(scan: LazyWordScan, i: number): string {
+  const made = scan.words[i];
+  if (made !== undefined) return made;
+  const word = scan.text.slice(scan.starts[i], scan.ends[i]).toLowerCase();
+  scan.words[i] = word;
+  return word;
+}
+
+/** {@link scanWords} without making the ASCII words' strings; see {@link LazyWordScan}. */
+export function scanWordsLazy(input: string): LazyWordScan {
   const ascii = isAscii(input);
   const text = ascii ? input : toNfc(input);
   const n = text.length;
-  const words: string[] = [];
-  // Typed arrays sized for the most words the text can hold: no growing, nothing for the GC to trace.
-  // An ASCII word takes at least two characters with its separator; an unspaced character is a word.
-  const capacity = (ascii ? (n >> 1) + 1 : n) + 1;
-  const starts = new Int32Array(capacity);
-  const ends = new Int32Array(capacity);
-  const flags = new Uint8Array(capacity);
+  const words: (string | undefined)[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const flags: number[] = [];
   let count = 0;
   // The word being read, when it has non-ASCII letters (ASCII words are read in one inner loop).
   let start = -1;
@@ -251,7 +273,7 @@ export function scanWords(input: string): WordScan {
   let hasLower = false;
   let camel = false;
 
-  const push = (word: string, from: number, to: number, f: number) => {
+  const push = (word: string | undefined, from: number, to: number, f: number) => {
     const before = from > 0 ? text.charCodeAt(from - 1) : 0;
     if ((before === 36 || before === 35) && !isWordCharAt(text, from - 2)) f |= before === 36 ? WordFlag.Cashtag : WordFlag.Hashtag;
     words.push(word);
@@ -326,7 +348,7 @@ export function scanWords(input: string): WordScan {
       if (isCamel) f |= WordFlag.Camel;
       if (digits > 0) f |= WordFlag.Digit;
       else f |= WordFlag.AsciiLetters;
-      push(upper > 0 ? text.slice(from, i).toLowerCase() : text.slice(from, i), from, i, f);
+      push(undefined, from, i, f);
       continue;
     }
     const cp = text.codePointAt(i)!;
@@ -361,7 +383,7 @@ export function scanWords(input: string): WordScan {
     i += width;
   }
   flushSlow(n);
-  return { text, ascii, unspaced, words, starts: starts.subarray(0, count), ends: ends.subarray(0, count), flags: flags.subarray(0, count) };
+  return { text, ascii, unspaced, words, starts, ends, flags };
 }
 
 /** ASCII character classes for the scanner: 0 separator, then LOWER, UPPER, DIGIT. */

@@ -51,6 +51,16 @@ describe('admin patterns', () => {
     expect(set.find('the subnet 64 launch')).toEqual([{ pattern: 1, start: 4, end: 13 }]);
   });
 
+  it.each([
+    ['an accented word', '\\bsous ?reseau\\s*\\d+', 'Le sous-réseau 12 de Bittensor', 'sous-réseau 12'],
+    ['a letter spelled out', 'strasse \\d+', 'Die Straße 5 ist gesperrt', 'Straße 5'],
+    ['full-width letters', 'zk ?ml', 'ＺＫＭＬ の時代', 'ＺＫＭＬ'],
+    ['ASCII text with punctuation between words', 'erc ?8004', 'The ERC-8004 draft', 'ERC-8004'],
+  ])('GIVEN %s THEN the literal prefilter still lets the pattern match', (_case, regex, title, expected) => {
+    const tags = tagPost(compileTagger(taxonomyWith(regex)), { title, text: '' });
+    expect(tags.themes[0]?.matches.map((m) => m.text)).toEqual([expected]);
+  });
+
   it('GIVEN a pattern THEN it sees folded words, and the match maps back to the original text', () => {
     const tagger = compileTagger(taxonomyWith('\\binferencia (?:zk|verificavel)\\b'));
     const tags = tagPost(tagger, { title: 'Nova Inferência — Verificável!', text: '' });

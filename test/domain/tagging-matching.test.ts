@@ -29,6 +29,7 @@ const taxonomy: Taxonomy = {
       patterns: [{ regex: '\\bsubnet\\s*#?\\s*\\d{1,3}\\b', lang: 'any', weight: 1.5 }],
     }),
     theme('ai-agents', [['AI agents', 'en'], ['agent economy', 'en']], { minScore: 2 }),
+    theme('training-to-inference', [['from training to inference', 'en'], ["de l'entraînement à l'inférence", 'fr']]),
   ],
   tokens: [
     { symbol: 'TAO', name: 'Bittensor', names: ['Bittensor'], tickers: [], ambiguous: false },
@@ -61,6 +62,10 @@ describe('tagPost: phrases', () => {
     ['one phrase below a theme threshold of 2', 'AI agents everywhere', []],
     ['two phrases reach it', 'AI agents and the agent economy', ['ai-agents']],
     ['an exclusion vetoes the theme', 'zkML', 'Sign up for our zkML course'],
+    ['a phrase at the very start, found through its longest word', "De l'entraînement à l'inférence", ['training-to-inference']],
+    ['a phrase at the very end', 'The shift from training to inference', ['training-to-inference']],
+    ['a phrase cut off by the end of the text', 'The shift from training to', []],
+    ['a phrase cut off by the start of the text', 'training to inference', []],
   ])('GIVEN %s THEN themes are %j', (_case, title, expected) => {
     if (typeof expected === 'string') expect(themesOf(title, expected)).toEqual([]);
     else expect(themesOf(title)).toEqual(expected);
