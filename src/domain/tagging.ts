@@ -124,9 +124,9 @@ export interface Tagger {
   /** @internal `*` stems keyed by their first three letters packed into a number (see stemKey). */
   readonly stems: ReadonlyMap<number, PhrasePattern[]>;
   /** @internal Shape filter of `entries` keys (see shapeKey): most words of a post are in no phrase and skip the lookup. */
-  readonly shapes: Uint8Array;
+  readonly shapes: Uint32Array;
   /** @internal Whether some `*` stem starts with two letters (see stemPrefixKey): most words skip the stem lookup. */
-  readonly stemFirst: Uint8Array;
+  readonly stemFirst: Uint32Array;
   /** @internal admin patterns. */
   readonly patterns: PatternSet;
   readonly patternTargets: readonly RegexPattern[];
@@ -138,7 +138,7 @@ export interface Tagger {
    * A word can only reduce to a key if it contains the key's letters 2–4 (only the first letter is recoded,
    * as in menyensor → sensor), so a word without any of these trigrams is not stemmed at all.
    */
-  readonly idTrigrams: Uint8Array | undefined;
+  readonly idTrigrams: Uint32Array | undefined;
 }
 
 const STEM_KEY_LENGTH = 3;
@@ -161,15 +161,21 @@ function stemPrefixKey(word: string): number {
   return ((word.charCodeAt(0) & 0x3ff) << 10) | (word.charCodeAt(1) & 0x3ff);
 }
 
+const newBits = (size: number) => new Uint32Array(size >>> 5);
+const setBit = (bits: Uint32Array, i: number) => {
+  bits[i >>> 5]! |= 1 << (i & 31);
+};
+const hasBit = (bits: Uint32Array, i: number) => (bits[i >>> 5]! & (1 << (i & 31))) !== 0;
+
 /** Three ASCII letters from `at`, 5 bits each (case-insensitive). */
 function idTrigramKey(s: string, at: number): number {
   return ((s.charCodeAt(at) & 0x1f) << 10) | ((s.charCodeAt(at + 1) & 0x1f) << 5) | (s.charCodeAt(at + 2) & 0x1f);
 }
 
 /** Whether an ASCII word of the text contains a trigram of an Indonesian anchor key. */
-function mayBeIndonesianAnchor(trigrams: Uint8Array | undefined, text: string, start: number, end: number): boolean {
+function mayBeIndonesianAnchor(trigrams: Uint32Array | undefined, text: string, start: number, end: number): boolean {
   if (!trigrams) return true;
-  for (let k = start; k + 3 <= end; k++) if (trigrams[idTrigramKey(text, k)] === 1) return true;
+  for (let k = start; k + 3 <= end; k++) if (hasBit(trigrams, idTrigramKey(text, k))) return true;
   return false;
 }
 
@@ -283,16 +289,17 @@ export function compileTagger(taxonomy: Taxonomy): Tagger {
     }
   }
   const { set, problems } = compilePatternSet(regexes.map((r) => r.source));
-  const shapes = new Uint8Array(1 << 19);
-  for (const key of entries.keys()) shapes[shapeKey(key)] = 1;
-  let idTrigrams: Uint8Array | undefined = new Uint8Array(1 << 15);
+  // Bit sets, small enough to stay in cache: one lookup per word must not cost a memory round trip.
+  const shapes = newBits(1 << 19);
+  for (const key of entries.keys()) setBit(shapes, shapeKey(key));
+  let idTrigrams: Uint32Array | undefined = newBits(1 << 15);
   for (const [key, e] of entries) {
     if (!e.idPhrases) continue;
     if (key.length < 4) idTrigrams = undefined;
-    else if (idTrigrams) idTrigrams[idTrigramKey(key, 1)] = 1;
+    else if (idTrigrams) setBit(idTrigrams, idTrigramKey(key, 1));
   }
-  const stemFirst = new Uint8Array(1 << 20);
-  for (const list of stems.values()) for (const p of list) stemFirst[stemPrefixKey(p.words[p.anchor]!.word)] = 1;
+  const stemFirst = newBits(1 << 20);
+  for (const list of stems.values()) for (const p of list) setBit(stemFirst, stemPrefixKey(p.words[p.anchor]!.word));
   return { taxonomy, problems, entries, shapes, stems, stemFirst, patterns: set, patternTargets: regexes, vocabulary, hasIndonesian, idTrigrams };
 }
 
@@ -455,7 +462,7 @@ function scanSequence(tagger: Tagger, state: FieldState, hits: Hit[], nested: bo
     const f = flags[i]!;
     // ASCII words are tested by length and letters on the text itself; most never become strings.
     const shape = made === undefined ? shapeKeyAt(text, starts[i]!, ends[i]!) : shapeKey(made);
-    const entry = shapes[shape] === 1 ? entries.get(wordOf(scan, i)) : undefined;
+    const entry = hasBit(shapes, shape) ? entries.get(wordOf(scan, i)) : undefined;
     if (entry) {
       addPhraseHits(entry.phrases, state, i, hits);
       if (!affixes) addPhraseHits(entry.idPlain, state, i, hits);
@@ -467,7 +474,7 @@ function scanSequence(tagger: Tagger, state: FieldState, hits: Hit[], nested: bo
     }
     if (hasStems && ends[i]! - starts[i]! >= STEM_KEY_LENGTH) {
       const prefix = made === undefined ? stemPrefixKeyAt(text, starts[i]!) : stemPrefixKey(made);
-      if (stemFirst[prefix] === 1) addPhraseHits(stems.get(stemKey(wordOf(scan, i))), state, i, hits);
+      if (hasBit(stemFirst, prefix)) addPhraseHits(stems.get(stemKey(wordOf(scan, i))), state, i, hits);
     }
     if (affixes && (f & WordFlag.AsciiLetters) !== 0 && mayBeIndonesianAnchor(tagger.idTrigrams, text, starts[i]!, ends[i]!)) {
       const word = wordOf(scan, i);
