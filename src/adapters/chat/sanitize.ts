@@ -317,3 +317,25 @@ export function redactError<T>(error: T, secrets: readonly string[], depth = 0):
   if ('cause' in record) redactError(record.cause, secrets, depth + 1);
   return error;
 }
+
+/**
+ * As many of `lines` as fit `budget` characters (newlines included), then
+ * "…and N more" for the rest; room for that last line is always kept.
+ */
+export function fitLines(lines: readonly string[], budget: number): string {
+  const kept: string[] = [];
+  let used = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const rest = lines.length - i - 1;
+    const reserve = rest > 0 ? `\n…and ${rest} more`.length : 0;
+    if (used + line.length + 1 + reserve > budget) {
+      const more = `…and ${lines.length - i} more`;
+      if (used + more.length + 1 <= budget) kept.push(more);
+      break;
+    }
+    kept.push(line);
+    used += line.length + 1;
+  }
+  return kept.join('\n');
+}

@@ -7,7 +7,7 @@
  */
 import type { APIEmbed } from 'discord.js';
 import type { AlertView, Severity } from '../../domain/alert.ts';
-import { escapeDiscordMarkdown, fitEscaped, safeUrl, stripControlChars, truncate } from '../chat/sanitize.ts';
+import { escapeDiscordMarkdown, fitEscaped, fitLines, safeUrl, stripControlChars, truncate } from '../chat/sanitize.ts';
 
 /** Discord's documented message and embed limits, in characters. */
 export const DISCORD_LIMITS = {
@@ -139,25 +139,15 @@ export function renderDiscordMessage(view: AlertView, options: DiscordRenderOpti
  * URLs are safe http(s) with parentheses encoded (they cannot end it early).
  */
 function digestList(links: NonNullable<AlertView['links']>, budget: number): string {
-  const lines: string[] = [];
-  let used = 0;
-  for (let i = 0; i < links.length; i++) {
-    const link = links[i]!;
-    const title = nonBlank(fitEscaped(link.label, BUDGET.digestTitle, (t) => escapeDiscordMarkdown(t, { links: false }))) || EMPTY_VALUE;
-    const url = safeUrl(link.url);
-    const line = url !== undefined && url.length <= BUDGET.fallbackUrl ? `• [${title}](${url.replace(/\(/g, '%28').replace(/\)/g, '%29')})` : `• ${title}`;
-    const rest = links.length - i - 1;
-    // Always leave room for the "and N more" line that would follow a cut here.
-    const reserve = rest > 0 ? `\n…and ${rest} more`.length : 0;
-    if (used + line.length + 1 + reserve > budget) {
-      const more = `…and ${links.length - i} more`;
-      if (used + more.length + 1 <= budget) lines.push(more);
-      break;
-    }
-    lines.push(line);
-    used += line.length + 1;
-  }
-  return lines.join('\n');
+  return fitLines(
+    links.map((link) => {
+      const title = nonBlank(fitEscaped(link.label, BUDGET.digestTitle, (t) => escapeDiscordMarkdown(t, { links: false }))) || EMPTY_VALUE;
+      const url = safeUrl(link.url);
+      const line = url !== undefined && url.length <= BUDGET.fallbackUrl ? `• [${title}](${url.replace(/\(/g, '%28').replace(/\)/g, '%29')})` : `• ${title}`;
+      return line;
+    }),
+    budget,
+  );
 }
 
 /**

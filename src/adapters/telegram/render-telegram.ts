@@ -4,7 +4,7 @@
  * is truncated before escaping, so no tag or entity is ever cut in half.
  */
 import { viewToPlainText, type AlertView } from '../../domain/alert.ts';
-import { escapeHtml, escapeHtmlAttribute, fitEscaped, safeUrl, stripControlChars, truncate } from '../chat/sanitize.ts';
+import { escapeHtml, escapeHtmlAttribute, fitEscaped, fitLines, safeUrl, stripControlChars, truncate } from '../chat/sanitize.ts';
 
 /** Telegram's message limit. It applies to the parsed text; we apply it to the HTML, which is stricter. */
 export const TELEGRAM_MESSAGE_LIMIT = 4096;
@@ -76,25 +76,15 @@ function renderTitle(view: AlertView): string {
 
 /** A digest's alerts, one linked line each, as many as fit `budget`, then "…and N more". */
 function digestList(links: NonNullable<AlertView['links']>, budget: number): string {
-  const lines: string[] = [];
-  let used = 0;
-  for (let i = 0; i < links.length; i++) {
-    const link = links[i]!;
-    const title = fitEscaped(link.label, BUDGET.digestTitle, escapeHtml).trim() || '—';
-    const url = safeUrl(link.url);
-    const line = url !== undefined && url.length <= BUDGET.href ? `• <a href="${escapeHtmlAttribute(url)}">${title}</a>` : `• ${title}`;
-    const rest = links.length - i - 1;
-    // Always leave room for the "and N more" line that would follow a cut here.
-    const reserve = rest > 0 ? `\n…and ${rest} more`.length : 0;
-    if (used + line.length + 1 + reserve > budget) {
-      const more = `…and ${links.length - i} more`;
-      if (used + more.length + 1 <= budget) lines.push(more);
-      break;
-    }
-    lines.push(line);
-    used += line.length + 1;
-  }
-  return lines.join('\n');
+  return fitLines(
+    links.map((link) => {
+      const title = fitEscaped(link.label, BUDGET.digestTitle, escapeHtml).trim() || '—';
+      const url = safeUrl(link.url);
+      const line = url !== undefined && url.length <= BUDGET.href ? `• <a href="${escapeHtmlAttribute(url)}">${title}</a>` : `• ${title}`;
+      return line;
+    }),
+    budget,
+  );
 }
 
 function assemble(title: string, summary: string, fields: readonly string[], footer: string): string {
