@@ -9,7 +9,9 @@ import type { AnalyzedPost } from '../domain/correlation.ts';
 import { detectLanguage, type LanguageDetection } from '../domain/language.ts';
 import type { Post } from '../domain/post.ts';
 import { scoreSentiment } from '../domain/sentiment.ts';
-import { DEFAULT_STORY_RULES, matchStory, storyFeatures } from '../domain/stories.ts';
+import { createStoryIndex, type StoryIndex } from '../domain/story-index.ts';
+import { DEFAULT_STORY_RULES, storyFeatures } from '../domain/stories.ts';
+import { HOUR_MS } from '../domain/time.ts';
 import { tagPost, type Tagger } from '../domain/tagging.ts';
 import { queueAlert, type Runtime } from './runtime.ts';
 import type { PostAnalysis } from './store.ts';
@@ -38,18 +40,56 @@ export interface AnalyzeResult {
   alertsQueued: number;
 }
 
-/** Analyze posts (oldest first, so stories start with the original), store results, queue story alerts. */
+/**
+ * The runtime's story index, holding every story a post published at
+ * `sinceMs` + window could join. Loaded from the store once, and again only
+ * when an older post needs older stories; stories idle for two windows are dropped.
+ */
+function recentStories(rt: Runtime, sinceMs: number, now: number): StoryIndex {
+  let cache = rt.stories;
+  if (!cache || sinceMs < cache.loadedSince) {
+    const index = cache?.index ?? createStoryIndex();
+    // The store is the truth and the index mirrors it, so re-putting a known story changes nothing.
+    for (const story of rt.store.recentStories(sinceMs)) index.put(story);
+    cache = rt.stories = { index, loadedSince: sinceMs, prunedBefore: cache?.prunedBefore ?? sinceMs };
+  }
+  const cutoff = now - 2 * DEFAULT_STORY_RULES.windowMs;
+  if (cutoff - cache.prunedBefore >= HOUR_MS) {
+    cache.index.prune(cutoff);
+    cache.prunedBefore = cutoff;
+    cache.loadedSince = Math.max(cache.loadedSince, cutoff);
+  }
+  return cache.index;
+}
+
+/**
+ * Analyze posts (oldest first, so stories start with the original), store
+ * results, queue story alerts. One transaction for the batch: each commit
+ * rewrites the pages it touched into the WAL, and a failure stores nothing.
+ */
 export function analyzeNewPosts(rt: Runtime, posts: readonly Post[]): AnalyzeResult {
+  try {
+    return rt.store.transaction(() => analyzeBatch(rt, posts));
+  } catch (error) {
+    // The rolled-back stories may already be in the index; rebuild it from the store next time.
+    rt.stories = undefined;
+    throw error;
+  }
+}
+
+function analyzeBatch(rt: Runtime, posts: readonly Post[]): AnalyzeResult {
   const now = rt.clock.now();
   const sorted = [...posts].sort((a, b) => a.publishedAt - b.publishedAt);
   let alertsQueued = 0;
   const forSeries: AnalyzedForSeries[] = [];
+  // Oldest first: the first post reaches furthest back for stories to join.
+  const stories = recentStories(rt, (sorted[0]?.publishedAt ?? now) - DEFAULT_STORY_RULES.windowMs, now);
   for (const post of sorted) {
     const analysis = analyzePost(rt.tagger, post);
     const features = storyFeatures({ title: post.title, text: post.text, url: post.url, language: analysis.language }, analysis);
-    const candidates = rt.store.recentStories(post.publishedAt - DEFAULT_STORY_RULES.windowMs);
-    const match = matchStory(features, post.publishedAt, candidates);
+    const match = stories.match(features, post.publishedAt);
     const story = rt.store.saveAnalysis(post, analysis, match?.storyId ?? post.id, features);
+    stories.put({ id: story.id, features: story.features, lastAt: story.lastAt });
     forSeries.push({ post, analysis, storyId: story.id });
 
     const view: AnalyzedPost = {

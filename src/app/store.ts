@@ -42,6 +42,10 @@ export interface StoryInfo {
   title: string;
   url: string;
   firstAt: number;
+  /** Latest member's publication time, epoch ms. */
+  lastAt: number;
+  /** The story's features after this post joined (what recentStories would now return). */
+  features: string[];
   languages: string[];
   sources: string[];
   postCount: number;
@@ -92,6 +96,9 @@ export interface CoreStore {
   /** The latest move alert for a token and direction, optionally over one window only. */
   lastMoveAlert(symbol: string, direction: 'up' | 'down', windowMinutes?: number): PriorMoveAlert | undefined;
   storyAlerted(storyId: string): boolean;
+
+  /** Run `fn` as one transaction (a nested transaction joins it as a savepoint). `fn` must not await. */
+  transaction<T>(fn: () => T): T;
 
   close(): void;
 }

@@ -109,7 +109,7 @@ const isFigure = (k: Kind) => k === 'pct' || k === 'amt' || k === 'num';
  */
 const isEvent = (k: Kind) => isFigure(k) || k === 'quote' || k === 'link' || k === 'brand';
 /** Without a shared event, this many shared names are needed. */
-const NAMES_WITHOUT_EVENT = 5;
+export const NAMES_WITHOUT_EVENT = 5;
 
 /** Split "name:btrn" into kind and key ("e:btrn"); undefined for foreign strings. */
 function parseFeature(feature: string): { kind: Kind; key: string } | undefined {
@@ -119,6 +119,19 @@ function parseFeature(feature: string): { kind: Kind; key: string } | undefined 
   const family = FAMILY[kind];
   if (family === undefined) return undefined;
   return { kind, key: `${family}:${feature.slice(colon + 1)}` };
+}
+
+/**
+ * What a feature can contribute to {@link matchStory}, for indexes that
+ * pre-select candidates: its comparison key ("e:btrn"), whether it is context
+ * only (tags), an event (figure, quote, cited link, product), or an identity
+ * (URL or long title). Undefined for strings that are not features.
+ */
+export function featureRole(feature: string): { key: string; context: boolean; event: boolean; identity: boolean } | undefined {
+  const parsed = parseFeature(feature);
+  if (!parsed) return undefined;
+  const family = FAMILY[parsed.kind];
+  return { key: parsed.key, context: isContext(parsed.kind), event: isEvent(parsed.kind), identity: family === 'u' || family === 't' };
 }
 
 /** Strongest kind per key, so a story whose members saw "xname:btrn" and "name:btrn" counts it as a name. */
@@ -505,7 +518,7 @@ export function matchStory(
   let best: StoryMatch | undefined;
   for (const story of candidates) {
     if (Math.abs(publishedAt - story.lastAt) > rules.windowMs) continue;
-    const theirs = indexFeatures(story.features);
+    const theirs = indexedStory(story.features);
     let score = 0;
     let context = 0;
     let evidenceKeys = 0;
@@ -543,6 +556,21 @@ export function matchStory(
     }
   }
   return best;
+}
+
+/**
+ * A story's features indexed once per features array: a long-lived candidate
+ * list (the app's story index) is compared with every new post, and re-parsing
+ * up to 200 features per candidate per post dominated matching.
+ */
+const indexedStories = new WeakMap<readonly string[], Map<string, Kind>>();
+function indexedStory(features: readonly string[]): Map<string, Kind> {
+  let indexed = indexedStories.get(features);
+  if (!indexed) {
+    indexed = indexFeatures(features);
+    indexedStories.set(features, indexed);
+  }
+  return indexed;
 }
 
 function evidence(features: ReadonlyMap<string, Kind>): number {

@@ -189,6 +189,8 @@ function createSqliteCoreStore(db: Database.Database): CoreStore {
       title: String(row.title),
       url: String(row.url),
       firstAt: Number(row.first_at),
+      lastAt: Number(row.last_at),
+      features: parseJson(row.features),
       languages: parseJson(row.languages),
       sources: parseJson(row.sources),
       postCount: Number(row.post_count),
@@ -317,6 +319,7 @@ function createSqliteCoreStore(db: Database.Database): CoreStore {
       return { at: r.created_at, windowMinutes: alert.move.windowMinutes, return: alert.move.return };
     },
     storyAlerted: (storyId) => q.storyAlerted.get(storyId) !== undefined,
+    transaction: (fn) => db.transaction(fn)(),
     close() {
       if (db.open) db.close();
     },

@@ -1,0 +1,145 @@
+/**
+ * Recent stories indexed by feature, so a new post is compared only with the
+ * few stories it could join instead of with every story of the last 72 hours.
+ *
+ * matchStory lets a post join a story only when they share an identity (URL,
+ * long title), or an evidence key that is an event (figure, quote, cited link,
+ * product) on both sides, or at least five evidence keys; tags alone never count.
+ * The index counts shared keys along the post's own posting lists and hands
+ * matchStory just the stories that pass that necessary test, in the order they
+ * were indexed: the answer is the same as over all recent stories.
+ */
+import { DEFAULT_STORY_RULES, featureRole, matchStory, NAMES_WITHOUT_EVENT, type StoryCandidate, type StoryMatch, type StoryRules } from './stories.ts';
+
+export interface StoryIndex {
+  /** Add a story, or replace its features and lastAt after a post joined it. */
+  put(story: StoryCandidate): void;
+  /** {@link matchStory} over the indexed stories. */
+  match(features: readonly string[], publishedAt: number, rules?: StoryRules): StoryMatch | undefined;
+  /** Forget stories whose latest post is older than `beforeMs`. */
+  prune(beforeMs: number): void;
+  readonly size: number;
+}
+
+interface Keys {
+  /** Non-context keys. */
+  evidence: Set<string>;
+  /** Keys some event-kind feature has. */
+  events: Set<string>;
+  /** Keys some URL, link or title feature has. */
+  identities: Set<string>;
+}
+
+function keysOf(features: readonly string[]): Keys {
+  const keys: Keys = { evidence: new Set(), events: new Set(), identities: new Set() };
+  for (const feature of features) {
+    const role = featureRole(feature);
+    if (!role || role.context) continue;
+    keys.evidence.add(role.key);
+    if (role.event) keys.events.add(role.key);
+    if (role.identity) keys.identities.add(role.key);
+  }
+  return keys;
+}
+
+class Postings {
+  private readonly byKey = new Map<string, Set<number>>();
+  get(key: string): ReadonlySet<number> | undefined {
+    return this.byKey.get(key);
+  }
+  /** Move `slot` from the keys of `before` to the keys of `after`. */
+  update(slot: number, before: ReadonlySet<string> | undefined, after: ReadonlySet<string>): void {
+    if (before) {
+      for (const key of before) {
+        if (after.has(key)) continue;
+        const slots = this.byKey.get(key);
+        slots?.delete(slot);
+        if (slots?.size === 0) this.byKey.delete(key);
+      }
+    }
+    for (const key of after) {
+      if (before?.has(key)) continue;
+      const slots = this.byKey.get(key);
+      if (slots) slots.add(slot);
+      else this.byKey.set(key, new Set([slot]));
+    }
+  }
+}
+
+const IDENTITY = 1;
+const EVENT = 2;
+
+export function createStoryIndex(stories: readonly StoryCandidate[] = []): StoryIndex {
+  // Stories live in numbered slots, so counting shared keys is typed-array arithmetic, not map updates.
+  const entries: ({ story: StoryCandidate; order: number; keys: Keys } | undefined)[] = [];
+  const slotOf = new Map<string, number>();
+  const freeSlots: number[] = [];
+  const evidence = new Postings();
+  const events = new Postings();
+  let counts = new Int32Array(1024);
+  let flags = new Uint8Array(1024);
+  let added = 0;
+  const none: ReadonlySet<number> = new Set();
+  const noKeys: ReadonlySet<string> = new Set();
+
+  const index: StoryIndex = {
+    put(story) {
+      let slot = slotOf.get(story.id);
+      if (slot === undefined) {
+        slot = freeSlots.pop() ?? entries.length;
+        slotOf.set(story.id, slot);
+      }
+      const known = entries[slot];
+      const keys = keysOf(story.features);
+      evidence.update(slot, known?.keys.evidence, keys.evidence);
+      events.update(slot, known?.keys.events, keys.events);
+      entries[slot] = { story, order: known?.order ?? added++, keys };
+    },
+    match(features, publishedAt, rules = DEFAULT_STORY_RULES) {
+      if (counts.length < entries.length) {
+        counts = new Int32Array(entries.length * 2);
+        flags = new Uint8Array(entries.length * 2);
+      }
+      const mine = keysOf(features);
+      const touched: number[] = [];
+      for (const key of mine.evidence) {
+        const identity = mine.identities.has(key);
+        for (const slot of evidence.get(key) ?? none) {
+          const n = counts[slot]!;
+          if (n === 0) touched.push(slot);
+          counts[slot] = n + 1;
+          if (identity) flags[slot]! |= IDENTITY;
+        }
+      }
+      // Event keys are evidence keys on both sides, so every slot flagged here was touched above and is reset below.
+      for (const key of mine.events) for (const slot of events.get(key) ?? none) flags[slot]! |= EVENT;
+      const candidates: { story: StoryCandidate; order: number }[] = [];
+      for (const slot of touched) {
+        const n = counts[slot]!;
+        const f = flags[slot]!;
+        counts[slot] = 0;
+        flags[slot] = 0;
+        // One shared quote plus shared tags can be enough, so a single event key qualifies.
+        if (f & (IDENTITY | EVENT) || n >= NAMES_WITHOUT_EVENT) candidates.push(entries[slot]!);
+      }
+      candidates.sort((a, b) => a.order - b.order);
+      return matchStory(features, publishedAt, candidates.map((c) => c.story), rules);
+    },
+    prune(beforeMs) {
+      for (const [id, slot] of slotOf) {
+        const entry = entries[slot]!;
+        if (entry.story.lastAt >= beforeMs) continue;
+        evidence.update(slot, entry.keys.evidence, noKeys);
+        events.update(slot, entry.keys.events, noKeys);
+        entries[slot] = undefined;
+        slotOf.delete(id);
+        freeSlots.push(slot);
+      }
+    },
+    get size() {
+      return slotOf.size;
+    },
+  };
+  for (const story of stories) index.put(story);
+  return index;
+}
