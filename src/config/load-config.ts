@@ -160,14 +160,51 @@ function crossCheck(files: Record<ConfigFileName, ParsedFile>, cfg: Omit<AppConf
   if (cfg.tokens.tokens.length > 0 && !cfg.tokens.tokens.some((t) => t.symbol === cfg.alerts.market.benchmark)) {
     at('alerts.yaml', ['market', 'benchmark'], `benchmark "${cfg.alerts.market.benchmark}" is not in tokens.yaml`);
   }
-  const tfMinutes = { '1m': 1, '5m': 5, '15m': 15, '30m': 30, '1h': 60, '4h': 240 }[cfg.alerts.market.timeframe];
-  cfg.alerts.market.windows.forEach((w, i) => {
-    if (w.minutes % tfMinutes !== 0) {
-      at('alerts.yaml', ['market', 'windows', i, 'minutes'], `${w.minutes} is not a multiple of the ${cfg.alerts.market.timeframe} timeframe`);
-    }
+  const market = cfg.alerts.market;
+  const tfMinutes = { '1m': 1, '5m': 5, '15m': 15, '30m': 30, '1h': 60, '4h': 240 }[market.timeframe];
+  const checkWindows = (windows: readonly { minutes: number }[], key: string[]) =>
+    windows.forEach((w, i) => {
+      if (w.minutes % tfMinutes !== 0) at('alerts.yaml', [...key, i, 'minutes'], `${w.minutes} is not a multiple of the ${market.timeframe} timeframe`);
+    });
+  checkWindows(market.windows, ['market', 'windows']);
+  checkWindows(market.sector.windows, ['market', 'sector', 'windows']);
+  checkSector(cfg, symbols, at);
+
+  cfg.alerts.destinations.forEach((d, i) => {
+    if (!('mentions' in d)) return;
+    d.mentions?.forEach((m, k) =>
+      m.tokens?.forEach((s, t) => {
+        if (!symbols.has(s)) at('alerts.yaml', ['destinations', i, 'mentions', k, 'tokens', t], `unknown token "${s}": add it to tokens.yaml or fix the spelling`);
+      }),
+    );
   });
   for (const [job, expr] of Object.entries(cfg.alerts.schedule)) {
     if (!cron.validate(expr)) at('alerts.yaml', ['schedule', job], `"${expr}" is not a valid cron expression (e.g. "*/5 * * * *")`);
+  }
+}
+
+/** A listed AI-sector basket must be computable: known members, no benchmark inside it, enough members to count. */
+function checkSector(
+  cfg: Omit<AppConfig, 'taxonomy' | 'dir'>,
+  symbols: ReadonlySet<string>,
+  at: (name: ConfigFileName, p: PropertyKey[], message: string) => void,
+): void {
+  const { benchmark, sector } = cfg.alerts.market;
+  const benchmarks = new Set([benchmark, ...cfg.tokens.tokens.filter((t) => t.benchmark).map((t) => t.symbol)]);
+  const seen = new Map<string, number>();
+  const usable = new Set<string>();
+  sector.members.forEach((m, i) => {
+    const key = ['market', 'sector', 'members', i, 'symbol'];
+    if (!symbols.has(m.symbol)) at('alerts.yaml', key, `unknown token "${m.symbol}": add it to tokens.yaml or fix the spelling`);
+    else if (benchmarks.has(m.symbol)) at('alerts.yaml', key, `${m.symbol} is a benchmark and cannot be in the sector basket: sector moves are measured against the benchmark`);
+    else usable.add(m.symbol);
+    const first = seen.get(m.symbol);
+    if (first !== undefined) at('alerts.yaml', key, `duplicate member "${m.symbol}" (first at market.sector.members[${first}])`);
+    else seen.set(m.symbol, i);
+  });
+  // A short default basket only switches sector alerts off (a bot tracking two tokens is fine); a listed one is a mistake.
+  if (sector.members.length > 0 && usable.size < sector.minMembers) {
+    at('alerts.yaml', ['market', 'sector', 'members'], `the sector basket needs ${sector.minMembers} members (minMembers) but lists ${usable.size} usable: add members or lower minMembers`);
   }
 }
 

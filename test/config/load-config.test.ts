@@ -68,4 +68,46 @@ describe('loadConfig', () => {
       ]),
     );
   });
+
+  it('GIVEN a sector basket with unknown, benchmark and duplicate members THEN names each member key', async () => {
+    const issues = await issuesOf({
+      'tokens.yaml': 'tokens:\n  - { symbol: TAO, name: Bittensor }\n  - { symbol: FET, name: Fetch }\n  - { symbol: BTC, name: Bitcoin, benchmark: true }\n',
+      'alerts.yaml': [
+        'market:',
+        '  sector:',
+        '    minMembers: 3',
+        '    members:',
+        '      - { symbol: TAO }',
+        '      - { symbol: TOA }',
+        '      - { symbol: BTC }',
+        '      - { symbol: TAO, weight: 2 }',
+        '    windows:',
+        '      - { minutes: 90, threshold: 0.1 }',
+        '',
+      ].join('\n'),
+    });
+    expect(issues).toEqual([
+      { file: 'alerts.yaml', line: 10, key: 'market.sector.windows[0].minutes', message: '90 is not a multiple of the 1h timeframe' },
+      { file: 'alerts.yaml', line: 6, key: 'market.sector.members[1].symbol', message: 'unknown token "TOA": add it to tokens.yaml or fix the spelling' },
+      { file: 'alerts.yaml', line: 7, key: 'market.sector.members[2].symbol', message: 'BTC is a benchmark and cannot be in the sector basket: sector moves are measured against the benchmark' },
+      { file: 'alerts.yaml', line: 8, key: 'market.sector.members[3].symbol', message: 'duplicate member "TAO" (first at market.sector.members[0])' },
+      expect.objectContaining({ file: 'alerts.yaml', key: 'market.sector.members', message: expect.stringContaining('needs 3 members (minMembers) but lists 1 usable') as string }),
+    ]);
+  });
+
+  it('GIVEN a mention rule naming an unknown token THEN points at it', async () => {
+    const issues = await issuesOf({
+      'tokens.yaml': 'tokens:\n  - { symbol: TAO, name: Bittensor }\n  - { symbol: BTC, name: Bitcoin, benchmark: true }\n',
+      'alerts.yaml': [
+        'destinations:',
+        '  - id: traders',
+        '    type: discord',
+        '    channelId: "123456789012345678"',
+        '    mentions:',
+        '      - { role: "223456789012345678", tokens: [TAO, TOA] }',
+        '',
+      ].join('\n'),
+    });
+    expect(issues).toEqual([{ file: 'alerts.yaml', line: 6, key: 'destinations[0].mentions[0].tokens[1]', message: 'unknown token "TOA": add it to tokens.yaml or fix the spelling' }]);
+  });
 });
