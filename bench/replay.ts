@@ -103,6 +103,7 @@ export async function benchReplay(options: { pricesDir?: string } = {}): Promise
       alerts: run.alerts.length,
       byType,
       moveAlertsWithCatalyst: run.alerts.filter((a) => a.alert.kind === 'move' && a.alert.catalysts.length > 0).length,
+      sectorAlertsWithCatalyst: run.alerts.filter((a) => a.alert.kind === 'sector' && (a.alert.catalysts?.length ?? 0) > 0).length,
       eventStudies: run.eventStudies,
       loadCandlesMs: round(t1 - t0),
       parseFeedsMs: round(t3 - t2),

@@ -10,7 +10,7 @@ import { betaFromSums, betaSums, type BetaSums } from '../domain/beta.ts';
 import type { MoveAlert, SectorAlert } from '../domain/alert.ts';
 import { timeframeMs, type Candle } from '../domain/candles.ts';
 import { buildMoveChartSpec } from '../domain/charts.ts';
-import { findCatalysts, type AnalyzedPost, type ThemeLinks } from '../domain/correlation.ts';
+import { findCatalysts, findSectorCatalysts, type AnalyzedPost, type Catalyst, type ThemeLinks } from '../domain/correlation.ts';
 import { detectMoves, hasRearmed, type Move, type MoveRules } from '../domain/moves.ts';
 import { windowSteps } from '../domain/returns.ts';
 import { createSectorFrame, indexAsCandles, resolveBasket, sectorIndexSeries, type BasketMember, type BasketWeight, type SectorFrame, type SectorIndexPoint } from '../domain/sector-index.ts';
@@ -128,8 +128,10 @@ export function detectAndAlertMoves(rt: Runtime, deps: MoveCycleDeps = {}): Move
   const rules = moveRulesOf(rt);
   const corr = rt.config.alerts.correlation;
   const links = themeLinks(rt);
-  const longestWindowMs = Math.max(...market.windows.map((w) => w.minutes)) * MINUTE_MS;
+  const longestWindowMs = Math.max(...[...market.windows, ...market.sector.windows].map((w) => w.minutes)) * MINUTE_MS;
   let posts: AnalyzedPost[] | undefined;
+  // Catalysts are looked for before the move's start, which is up to a window before now.
+  const recentPosts = () => (posts ??= rt.store.analyzedPostsSince(now - corr.lookbackHours * HOUR_MS - longestWindowMs));
 
   for (const token of rt.config.tokens.tokens) {
     if (token.benchmark) continue;
@@ -158,9 +160,7 @@ export function detectAndAlertMoves(rt: Runtime, deps: MoveCycleDeps = {}): Move
       skip(rt, result, move.symbol, decision);
       continue;
     }
-    // Catalysts are looked for before the move's start, which is up to a window before now.
-    posts ??= rt.store.analyzedPostsSince(now - corr.lookbackHours * HOUR_MS - longestWindowMs);
-    const catalysts = findCatalysts(move, posts, links, corr);
+    const catalysts = findCatalysts(move, recentPosts(), links, corr);
     const chart = buildMoveChartSpec({
       move,
       candles,
@@ -183,7 +183,9 @@ export function detectAndAlertMoves(rt: Runtime, deps: MoveCycleDeps = {}): Move
     if (queueAlert(rt, alert)) result.alertsQueued++;
   }
 
-  if (market.sector.alerts && members.length >= market.sector.minMembers) alertSectorMove(rt, indexPoints, frame, benchmark, policy, now, result);
+  if (market.sector.alerts && members.length >= market.sector.minMembers) {
+    alertSectorMove(rt, { points: indexPoints, frame, benchmark, policy, now, catalystsOf: (move) => findSectorCatalysts(move, recentPosts(), links, corr) }, result);
+  }
   saveSectorIndex(rt, indexPoints);
   // Event studies need the same candles, newly closed ones included: bring them up to date in the same cycle.
   result.eventStudies = runEventStudies(rt, deps.state?.eventStudies, reader);
@@ -201,7 +203,16 @@ function asJudged(move: SectorMove): Move {
   return { ...move, return: move.abnormalVsBtc ?? move.return };
 }
 
-function alertSectorMove(rt: Runtime, points: readonly SectorIndexPoint[], frame: SectorFrame, benchmark: readonly Candle[], policy: MovePolicy, now: number, result: MoveCycleResult): void {
+interface SectorInputs {
+  points: readonly SectorIndexPoint[];
+  frame: SectorFrame;
+  benchmark: readonly Candle[];
+  policy: MovePolicy;
+  now: number;
+  catalystsOf: (move: SectorMove) => Catalyst[];
+}
+
+function alertSectorMove(rt: Runtime, { points, frame, benchmark, policy, now, catalystsOf }: SectorInputs, result: MoveCycleResult): void {
   const rules = sectorRulesOf(rt);
   const moves = detectSectorMoves(points, frame, benchmark, rules, now);
   const thresholds = new Map(rules.windows.map((w) => [w.minutes, w.threshold]));
@@ -228,6 +239,7 @@ function alertSectorMove(rt: Runtime, points: readonly SectorIndexPoint[], frame
     severity: decision.severity,
     reason: decision.reason,
     sector: move,
+    catalysts: catalystsOf(move),
   };
   if (queueAlert(rt, alert)) result.alertsQueued++;
 }

@@ -33,6 +33,8 @@ export interface MoveAlert extends AlertBase {
 export interface SectorAlert extends AlertBase {
   kind: 'sector';
   sector: SectorMove;
+  /** Sector-wide news that may explain the move, best first (absent in alerts stored before catalysts). */
+  catalysts?: Catalyst[];
 }
 
 export interface StoryAlert extends AlertBase {
@@ -205,19 +207,28 @@ export function viewAlert(alert: Alert): AlertView {
 
 function viewSector(alert: SectorAlert): AlertView {
   const { sector } = alert;
+  const catalysts = alert.catalysts ?? [];
+  const top = catalysts[0];
   const fields = [
     { name: 'Basket', value: `${formatPercent(sector.return)} (${sector.members.length} tokens)` },
     { name: 'BTC', value: formatPercent(sector.benchmarkReturn ?? 0) + (sector.beta !== undefined ? ` (β ${sector.beta.toFixed(2)})` : '') },
     { name: 'Members', value: sector.members.map((m) => `${m.symbol} ${formatPercent(m.return)}`).join(', ') || '—' },
   ];
+  catalysts.slice(0, 3).forEach((c, i) => {
+    fields.push({ name: i === 0 ? 'Likely catalyst' : 'Also relevant', value: `${describeCatalyst(c, sector)} · score ${c.score.toFixed(2)} · ${c.reasons.join('; ')}\n${c.url}` });
+  });
   return {
     kind: 'sector',
     severity: alert.severity,
     title: describeSectorMove(sector),
-    summary: `${describeSectorMove(sector)}: the sector moved as a whole, so look for sector-wide news rather than one token's.`,
+    url: top?.url,
+    summary: top
+      ? `${describeSectorMove(sector)}: the sector moved as a whole; likely catalyst: ${describeCatalyst(top, sector)}.`
+      : `${describeSectorMove(sector)}: the sector moved as a whole, and no sector-wide news was found in the recent posts.`,
     fields,
     footer: `Sector alert · ${alert.reason}`,
     createdAt: alert.createdAt,
+    ...(top ? { links: catalysts.slice(0, 3).map((c) => ({ label: c.title, url: c.url })) } : {}),
     direction: sector.direction,
   };
 }

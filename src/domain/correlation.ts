@@ -4,6 +4,7 @@
  * answer is "no catalyst found", never a guess.
  */
 import type { Move } from './moves.ts';
+import type { SectorMove } from './sector-moves.ts';
 import { HOUR_MS, formatDuration } from './time.ts';
 
 /** A post with what analysis found in it, as correlation needs it. */
@@ -136,6 +137,47 @@ export function findCatalysts(
     if (!prev || score > prev.score) bestPerStory.set(post.storyId, candidate);
   }
   return [...bestPerStory.values()]
+    .sort((a, b) => b.score - a.score || a.publishedAt - b.publishedAt)
+    .slice(0, rules.maxCatalysts);
+}
+
+/** Each extra basket member a story is tied to adds this much: sector-wide news names or moves many of them. */
+const BREADTH_BOOST = 0.5;
+const MAX_BREADTH_MEMBERS = 4;
+
+/**
+ * Rank the posts that may have caused a sector move. Each member moving with
+ * the basket is scored as a move of its own ({@link findCatalysts}); a story
+ * keeps its best member score, raised by half for every further member it is
+ * tied to (up to four), because news that moves a sector concerns many of its
+ * tokens, while one token's news is that token's move. Pure.
+ */
+export function findSectorCatalysts(
+  move: Pick<SectorMove, 'startedAt' | 'endedAt' | 'direction' | 'members'>,
+  posts: readonly AnalyzedPost[],
+  themeLinks: ThemeLinks,
+  rules: CorrelationRules,
+): Catalyst[] {
+  const sign = move.direction === 'up' ? 1 : -1;
+  const withBasket = move.members.filter((m) => Math.sign(m.return) === sign);
+  const byStory = new Map<string, { best: Catalyst; symbols: string[] }>();
+  for (const member of withBasket) {
+    const found = findCatalysts({ symbol: member.symbol, startedAt: move.startedAt, endedAt: move.endedAt }, posts, themeLinks, { ...rules, maxCatalysts: Number.POSITIVE_INFINITY });
+    for (const catalyst of found) {
+      const seen = byStory.get(catalyst.storyId);
+      if (!seen) byStory.set(catalyst.storyId, { best: catalyst, symbols: [member.symbol] });
+      else {
+        seen.symbols.push(member.symbol);
+        if (catalyst.score > seen.best.score) seen.best = catalyst;
+      }
+    }
+  }
+  return [...byStory.values()]
+    .map(({ best, symbols }) => {
+      const breadth = 1 + BREADTH_BOOST * (Math.min(MAX_BREADTH_MEMBERS, symbols.length) - 1);
+      const tied = `tied to ${symbols.length} of ${withBasket.length} members moving with the basket: ${symbols.join(', ')}`;
+      return { ...best, score: Math.round(best.score * breadth * 100) / 100, reasons: [tied, ...best.reasons.filter((r) => !r.startsWith('mentions ') && !r.startsWith('theme linked to '))] };
+    })
     .sort((a, b) => b.score - a.score || a.publishedAt - b.publishedAt)
     .slice(0, rules.maxCatalysts);
 }

@@ -98,6 +98,22 @@ describe('detectAndAlertMoves: the sector', () => {
     expect(again.skipped).toContainEqual(expect.objectContaining({ symbol: 'AI basket', reason: 'cooldown' }));
   });
 
+  it('GIVEN sector-wide news before the basket rose THEN the sector alert names it as the likely catalyst', async () => {
+    const rt = await testRuntime({ now: END });
+    storeSector(rt, { TAO: 0.025, RENDER: 0.02, FET: 0.021, NEAR: 0.015 });
+    rt.clock.set(END - 7 * H);
+    const news = post('ai-rally', END - 7 * H, 'Bittensor, Render and Fetch.ai lead a decentralized AI compute push', 'TAO, RENDER and FET holders watch decentralized GPU compute and inference markets grow.');
+    analyzeNewPosts(rt, rt.store.insertNewPosts([news]));
+    rt.clock.set(END);
+
+    detectAndAlertMoves(rt);
+
+    const sector = rt.store.dueDeliveries(END, 50).map((d) => d.alert).find((a) => a.kind === 'sector');
+    if (sector?.kind !== 'sector') throw new Error('expected a sector alert');
+    expect(sector.catalysts?.[0]).toMatchObject({ postId: 'ai-rally', url: 'https://example.com/ai-rally' });
+    expect(sector.catalysts?.[0]?.reasons[0]).toMatch(/^tied to [3-4] of 4 members moving with the basket/);
+  });
+
   it('GIVEN one token surging alone THEN a move alert for it and no sector alert', async () => {
     const rt = await testRuntime({ now: END });
     storeSector(rt, { TAO: 0.06, RENDER: 0, FET: 0, NEAR: 0 });

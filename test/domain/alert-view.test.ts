@@ -40,7 +40,7 @@ describe('sector alerts', () => {
       kind: 'sector',
       severity: 'medium',
       title: 'AI basket +6.2% vs BTC in 4h; RENDER leading (+12.0%), TAO lagging (+1.5%)',
-      summary: "AI basket +6.2% vs BTC in 4h; RENDER leading (+12.0%), TAO lagging (+1.5%): the sector moved as a whole, so look for sector-wide news rather than one token's.",
+      summary: "AI basket +6.2% vs BTC in 4h; RENDER leading (+12.0%), TAO lagging (+1.5%): the sector moved as a whole, and no sector-wide news was found in the recent posts.",
       fields: [
         { name: 'Basket', value: '+8.1% (3 tokens)' },
         { name: 'BTC', value: '+1.5% (β 1.26)' },
@@ -50,5 +50,19 @@ describe('sector alerts', () => {
       createdAt: NOW,
       direction: 'up',
     });
+  });
+
+  it('GIVEN a sector alert with a catalyst THEN the summary, a field and the links name it', () => {
+    const catalyst = {
+      postId: 'p1', storyId: 'p1', url: 'https://example.com/ai-compute', title: 'Decentralized GPU compute takes off', source: 'The Block',
+      publishedAt: NOW - 7 * H, themes: ['Decentralized GPU compute'], score: 0.9, reasons: ['tied to 2 of 3 members moving with the basket: RENDER, FET', '3h before the move'],
+    };
+    const view = viewAlert({ kind: 'sector', key: 'k', createdAt: NOW, severity: 'medium', reason: 'r', sector: sector(), catalysts: [catalyst] });
+    expect(view.summary).toBe(
+      'AI basket +6.2% vs BTC in 4h; RENDER leading (+12.0%), TAO lagging (+1.5%): the sector moved as a whole; likely catalyst: "Decentralized GPU compute takes off" (The Block), 3h earlier, themes: Decentralized GPU compute.',
+    );
+    expect(view.url).toBe('https://example.com/ai-compute');
+    expect(view.fields.at(-1)).toEqual({ name: 'Likely catalyst', value: expect.stringContaining('tied to 2 of 3 members moving with the basket: RENDER, FET') as string });
+    expect(view.links).toEqual([{ label: 'Decentralized GPU compute takes off', url: 'https://example.com/ai-compute' }]);
   });
 });

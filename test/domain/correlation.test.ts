@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findCatalysts, type AnalyzedPost, type CorrelationRules } from '../../src/domain/correlation.ts';
+import { findCatalysts, findSectorCatalysts, type AnalyzedPost, type CorrelationRules } from '../../src/domain/correlation.ts';
 import type { Move } from '../../src/domain/moves.ts';
 
 const H = 3_600_000;
@@ -185,5 +185,39 @@ describe('findCatalysts: properties', () => {
       const found = findCatalysts(m, [moved, ...rest], links, rules);
       expect(found.map((c) => c.storyId)).not.toContain('shifted');
     }
+  });
+});
+
+describe('findSectorCatalysts', () => {
+  const sectorMove = {
+    startedAt: START,
+    endedAt: START + 4 * H,
+    direction: 'up' as const,
+    members: [
+      { symbol: 'TAO', return: 0.12 },
+      { symbol: 'AKT', return: 0.09 },
+      { symbol: 'FET', return: -0.01 },
+    ],
+  };
+  const broad = post({ id: 'broad', storyId: 'broad', title: 'Decentralized inference is here' });
+  const narrow = post({ id: 'narrow', storyId: 'narrow', title: 'Bittensor subnet upgrade', themes: [], tokens: [{ symbol: 'TAO', score: 2 }] });
+
+  it('GIVEN news tied to two members and news tied to one THEN the broader story ranks first, with the members named', () => {
+    const found = findSectorCatalysts(sectorMove, [narrow, broad], links, rules);
+    expect(found.map((c) => c.postId)).toEqual(['broad', 'narrow']);
+    expect(found[0]!.reasons[0]).toBe('tied to 2 of 2 members moving with the basket: TAO, AKT');
+    expect(found[1]!.reasons[0]).toBe('tied to 1 of 2 members moving with the basket: TAO');
+    // The broad story's member score (theme link) raised by half for its second member.
+    const single = findCatalysts({ symbol: 'TAO', startedAt: START, endedAt: START + 4 * H }, [broad], links, rules)[0]!;
+    expect(found[0]!.score).toBeCloseTo(single.score * 1.5, 2);
+  });
+
+  it('GIVEN news only about a member moving against the basket THEN it is not a catalyst', () => {
+    const fet = post({ id: 'fet', storyId: 'fet', themes: [], tokens: [{ symbol: 'FET', score: 3 }] });
+    expect(findSectorCatalysts(sectorMove, [fet], links, rules)).toEqual([]);
+  });
+
+  it('GIVEN a post after the move ended THEN no catalyst', () => {
+    expect(findSectorCatalysts(sectorMove, [post({ publishedAt: START + 5 * H })], links, rules)).toEqual([]);
   });
 });
