@@ -71,8 +71,9 @@ export function analyzeNewPosts(rt: Runtime, posts: readonly Post[]): AnalyzeRes
   try {
     return rt.store.transaction(() => analyzeBatch(rt, posts));
   } catch (error) {
-    // The rolled-back stories may already be in the index; rebuild it from the store next time.
+    // The rolled-back stories and series posts may already be cached; reload them from the store next time.
     rt.stories = undefined;
+    rt.seriesBuckets = undefined;
     throw error;
   }
 }

@@ -42,6 +42,9 @@ function toSeriesPost({ post, analysis, storyId }: AnalyzedForSeries): SeriesPos
   };
 }
 
+/** Hours of posts kept in memory: a day of catch-up polls and late items, and a few MB at most. */
+const CACHED_BUCKETS = 48;
+
 /**
  * Re-aggregate and store the hourly series for the hours `posts` were published in.
  * Call after the posts' analyses are saved; posts given here count even if the
@@ -50,13 +53,31 @@ function toSeriesPost({ post, analysis, storyId }: AnalyzedForSeries): SeriesPos
 export function recordNarrativeSeries(rt: Runtime, posts: readonly AnalyzedForSeries[]): SeriesResult {
   if (posts.length === 0) return { buckets: 0, points: 0 };
   const buckets = [...new Set(posts.map((p) => hourBucket(p.post.publishedAt)))].sort((a, b) => a - b);
-  const byId = new Map<string, SeriesPost>();
-  for (const bucket of buckets) {
-    for (const p of rt.store.seriesPosts(bucket, bucket + HOUR_MS)) byId.set(p.id, p);
-  }
-  for (const p of posts) byId.set(p.post.id, toSeriesPost(p));
-  const points = aggregateNarrativeSeries([...byId.values()], { sectorTokens: sectorTokens(rt) });
+  const cached = postsOfBuckets(rt, buckets);
+  for (const p of posts) cached.get(hourBucket(p.post.publishedAt))!.set(p.post.id, toSeriesPost(p));
+  const all = buckets.flatMap((b) => [...cached.get(b)!.values()]);
+  const points = aggregateNarrativeSeries(all, { sectorTokens: sectorTokens(rt) });
   rt.store.recordNarrativePoints(points, buckets);
-  rt.log.debug({ buckets: buckets.length, points: points.length, posts: byId.size }, 'narrative series recorded');
+  rt.log.debug({ buckets: buckets.length, points: points.length, posts: all.length }, 'narrative series recorded');
   return { buckets: buckets.length, points: points.length };
+}
+
+/**
+ * The stored posts of each hour, read from the store once and then kept: a busy
+ * hour is re-aggregated after every feed's batch, and re-reading its thousands of
+ * posts each time made analysis quadratic in the posts per hour.
+ */
+function postsOfBuckets(rt: Runtime, buckets: readonly number[]): Map<number, Map<string, SeriesPost>> {
+  const cache = (rt.seriesBuckets ??= new Map());
+  for (const bucket of buckets) {
+    let posts = cache.get(bucket);
+    if (posts) cache.delete(bucket); // re-inserted below: the Map's order is least recently used first
+    else posts = new Map(rt.store.seriesPosts(bucket, bucket + HOUR_MS).map((p) => [p.id, p]));
+    cache.set(bucket, posts);
+  }
+  for (const bucket of cache.keys()) {
+    if (cache.size <= Math.max(CACHED_BUCKETS, buckets.length)) break;
+    cache.delete(bucket);
+  }
+  return cache;
 }

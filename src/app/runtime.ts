@@ -7,6 +7,7 @@ import type { Alert } from '../domain/alert.ts';
 import type { DestinationRule } from '../domain/routing.ts';
 import { routeAlert } from '../domain/routing.ts';
 import { compileTagger, type Tagger } from '../domain/tagging.ts';
+import type { SeriesPost } from '../domain/narrative-series.ts';
 import type { StoryIndex } from '../domain/story-index.ts';
 import type { Clock } from '../domain/time.ts';
 import type { Logger } from './ports.ts';
@@ -27,6 +28,11 @@ export interface Runtime {
    * then kept in step by analyzeNewPosts, the only writer of stories.
    */
   stories?: { index: StoryIndex; loadedSince: number; prunedBefore: number };
+  /**
+   * Analyzed posts of recently touched hours, as the narrative series need them:
+   * loaded from the store once per hour bucket, then kept in step by recordNarrativeSeries.
+   */
+  seriesBuckets?: Map<number, Map<string, SeriesPost>>;
 }
 
 export function createRuntime(options: Omit<Runtime, 'tagger'>): Runtime {

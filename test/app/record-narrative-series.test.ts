@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { analyzeNewPosts } from '../../src/app/analyze-posts.ts';
 import { recordNarrativeSeries, type AnalyzedForSeries } from '../../src/app/record-narrative-series.ts';
 import type { PostAnalysis } from '../../src/app/store.ts';
 import type { Post } from '../../src/domain/post.ts';
@@ -76,5 +77,20 @@ describe('recordNarrativeSeries', () => {
   it('GIVEN an empty batch THEN nothing is written', async () => {
     const rt = await testRuntime({ now: T });
     expect(recordNarrativeSeries(rt, [])).toEqual({ buckets: 0, points: 0 });
+  });
+
+  it('GIVEN a batch whose analysis rolled back THEN the next batch of that hour does not count its posts', async () => {
+    const rt = await testRuntime({ now: T + H });
+    const essay = (id: string, minute: number): Post => ({ ...post(id, T + minute * 60_000), title: `Decentralized inference and zkML ${id}`, text: 'Bittensor subnets serve verifiable inference.' });
+    const record = rt.store.recordNarrativePoints.bind(rt.store);
+    rt.store.recordNarrativePoints = () => {
+      throw new Error('disk I/O error');
+    };
+    expect(() => analyzeNewPosts(rt, rt.store.insertNewPosts([essay('first', 1)]))).toThrow('disk I/O error');
+    rt.store.recordNarrativePoints = record;
+
+    analyzeNewPosts(rt, rt.store.insertNewPosts([essay('second', 2)]));
+
+    expect(rt.store.narrativeSeries('sector', T, T + H)).toEqual([expect.objectContaining({ posts: 1, bucketPosts: 1 })]);
   });
 });
