@@ -8,11 +8,12 @@ import type { StoryAlert } from '../domain/alert.ts';
 import type { AnalyzedPost } from '../domain/correlation.ts';
 import { detectLanguage, type LanguageDetection } from '../domain/language.ts';
 import type { Post } from '../domain/post.ts';
-import { scoreSentiment } from '../domain/sentiment.ts';
+import { scorePreparedSentiment } from '../domain/sentiment.ts';
 import { createStoryIndex, type StoryIndex } from '../domain/story-index.ts';
 import { DEFAULT_STORY_RULES, storyFeatures } from '../domain/stories.ts';
 import { HOUR_MS } from '../domain/time.ts';
-import { tagPost, type Tagger } from '../domain/tagging.ts';
+import { tagPreparedPost, type Tagger } from '../domain/tagging.ts';
+import { preparePost } from '../domain/text.ts';
 import { queueAlert, type Runtime } from './runtime.ts';
 import type { PostAnalysis } from './store.ts';
 
@@ -31,8 +32,10 @@ export function detectPostLanguage(post: Pick<Post, 'title' | 'text' | 'lang'>):
  */
 export function analyzePost(tagger: Tagger, post: Pick<Post, 'title' | 'text' | 'lang'>): PostAnalysis {
   const { language } = detectPostLanguage(post);
-  const tags = tagPost(tagger, post, { language });
-  return { language, themes: tags.themes, tokens: tags.tokens, sentiment: scoreSentiment({ title: post.title, text: post.text, lang: language }) };
+  // Tagging and sentiment share one reading of the text.
+  const prepared = preparePost(post);
+  const tags = tagPreparedPost(tagger, prepared, { language });
+  return { language, themes: tags.themes, tokens: tags.tokens, sentiment: scorePreparedSentiment(prepared, language) };
 }
 
 export interface AnalyzeResult {

@@ -12,7 +12,7 @@
  * because they state the news; bodies count with diminishing returns.
  */
 import { LEXICONS, SENTIMENT_LANGUAGES, UNIVERSAL_LEXICON, type SentimentLanguage } from './sentiment-lexicon.ts';
-import { foldTerm, foldText, tokenize, type WordToken } from './text.ts';
+import { foldTerm, foldText, isAsciiText, preparePost, prepareText, tokenize, tokenOffsets, wordScanOf, type PreparedPost, type PreparedText } from './text.ts';
 
 export type SentimentLabel = 'positive' | 'neutral' | 'negative';
 
@@ -142,15 +142,97 @@ const PARSED: ReadonlyMap<string, Rule[]> = new Map([
   ...SENTIMENT_LANGUAGES.map((lang) => [lang, parseLexicon(LEXICONS[lang], lang)] as const),
 ]);
 
+/** `*` stems sharing their first three units, with the rules they start, in lexicon order. */
+interface StemGroup {
+  stems: string[];
+  rules: Rule[];
+  /** For each rule, the index of its stem in `stems`. */
+  stemOf: Int32Array;
+}
+
 interface Matcher {
-  byWord: Map<string, Rule[]>;
-  byPrefix: Map<string, Rule[]>;
+  /** Rules by their exact first word. */
+  words: SliceTable<Rule[]>;
+  /** Rules starting with a `*` stem, by the stem's first three units. */
+  stems: SliceTable<StemGroup>;
   numeric: Rule[];
+  /** Shapes of `words` keys (see shapeAt): most words of a post are in no rule and are not even hashed. */
+  wordShapes: Uint32Array;
+  /** The same for the three units keying `stems` (see prefixShapeAt). */
+  stemShapes: Uint32Array;
+}
+
+const SHAPE_BITS = 1 << 19;
+const newBits = (size: number) => new Uint32Array(size >>> 5);
+const setBit = (bits: Uint32Array, i: number) => {
+  bits[i >>> 5]! |= 1 << (i & 31);
+};
+const hasBit = (bits: Uint32Array, i: number) => (bits[i >>> 5]! & (1 << (i & 31))) !== 0;
+
+/** Length, first two and last units of the word text[start, end), packed into 19 bits. */
+function shapeAt(text: string, start: number, end: number): number {
+  const length = end - start;
+  return ((length & 0xf) << 15) | ((text.charCodeAt(start) & 0x1f) << 10) | ((length > 1 ? text.charCodeAt(start + 1) & 0x1f : 0) << 5) | (text.charCodeAt(end - 1) & 0x1f);
+}
+
+/** Three units from `at`, 6 bits each, into 18 bits. */
+function prefixShapeAt(text: string, at: number): number {
+  return ((text.charCodeAt(at) & 0x3f) << 12) | ((text.charCodeAt(at + 1) & 0x3f) << 6) | (text.charCodeAt(at + 2) & 0x3f);
 }
 
 const PREFIX = 3;
 const NON_LATIN: readonly SentimentLanguage[] = ['zh', 'ja', 'ko', 'ru'];
 const matchers = new Map<string, Matcher>();
+/** The most stems in one {@link StemGroup}: the size of the flags findSpans marks them in. */
+let maxStems = 0;
+
+const stemOf = (rule: Rule) => (rule.elems[0] as { word: string }).word;
+
+/**
+ * A string-keyed table looked up by a slice of a text (open addressing on an
+ * FNV-1a hash): the words of a post need no string of their own to be looked up.
+ */
+interface SliceTable<V> {
+  keys: string[];
+  values: V[];
+  /** Index into keys + 1, or 0 for an empty slot. */
+  slots: Int32Array;
+  mask: number;
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 16777619;
+
+function hashSlice(text: string, start: number, end: number): number {
+  let h = FNV_OFFSET;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+  return h;
+}
+
+function createSliceTable<V>(entries: ReadonlyMap<string, V>): SliceTable<V> {
+  let size = 16;
+  while (size < entries.size * 3) size *= 2;
+  const table: SliceTable<V> = { keys: [], values: [], slots: new Int32Array(size), mask: size - 1 };
+  for (const [key, value] of entries) {
+    let slot = hashSlice(key, 0, key.length) & table.mask;
+    while (table.slots[slot] !== 0) slot = (slot + 1) & table.mask;
+    table.keys.push(key);
+    table.values.push(value);
+    table.slots[slot] = table.keys.length;
+  }
+  return table;
+}
+
+/** The value of the key text[start, end) whose {@link hashSlice} is `hash`, if any. */
+function lookupSlice<V>(table: SliceTable<V>, hash: number, text: string, start: number, end: number): V | undefined {
+  const length = end - start;
+  for (let slot = hash & table.mask; ; slot = (slot + 1) & table.mask) {
+    const k = table.slots[slot]! - 1;
+    if (k < 0) return undefined;
+    const key = table.keys[k]!;
+    if (key.length === length && text.startsWith(key, start)) return table.values[k];
+  }
+}
 
 /**
  * Which lexicons read a post: its own language, English (crypto news borrows
@@ -168,7 +250,9 @@ function matcherFor(lang: SentimentLanguage | undefined): Matcher {
     const others = NON_LATIN.filter((l) => l !== lang && !(lang === 'zh' && l === 'ja') && !(lang === 'ja' && l === 'zh'));
     langs = [...new Set(['any', 'en', lang, ...others])];
   }
-  const matcher: Matcher = { byWord: new Map(), byPrefix: new Map(), numeric: [] };
+  const byWord = new Map<string, Rule[]>();
+  const byPrefix = new Map<string, Rule[]>();
+  const numeric: Rule[] = [];
   const add = (map: Map<string, Rule[]>, k: string, rule: Rule) => {
     const list = map.get(k);
     if (list) list.push(rule);
@@ -178,53 +262,166 @@ function matcherFor(lang: SentimentLanguage | undefined): Matcher {
     for (const rule of PARSED.get(l) ?? []) {
       if (rule.strict && rule.lang !== lang) continue;
       const first = rule.elems[0]!;
-      if (first.kind === 'num') matcher.numeric.push(rule);
+      if (first.kind === 'num') numeric.push(rule);
       else if (first.kind === 'word') {
-        if (first.stem) add(matcher.byPrefix, first.word.slice(0, PREFIX), rule);
-        else add(matcher.byWord, first.word, rule);
+        if (first.stem) add(byPrefix, first.word.slice(0, PREFIX), rule);
+        else add(byWord, first.word, rule);
       }
     }
   }
+  const groups = new Map<string, StemGroup>();
+  for (const [prefix, rules] of byPrefix) {
+    const stems = [...new Set(rules.map(stemOf))];
+    groups.set(prefix, { stems, rules, stemOf: Int32Array.from(rules, (r) => stems.indexOf(stemOf(r))) });
+    maxStems = Math.max(maxStems, stems.length);
+  }
+  const wordShapes = newBits(SHAPE_BITS);
+  for (const word of byWord.keys()) setBit(wordShapes, shapeAt(word, 0, word.length));
+  const stemShapes = newBits(SHAPE_BITS);
+  for (const prefix of byPrefix.keys()) setBit(stemShapes, prefixShapeAt(prefix, 0));
+  const matcher: Matcher = { words: createSliceTable(byWord), stems: createSliceTable(groups), numeric, wordShapes, stemShapes };
   matchers.set(key, matcher);
   return matcher;
 }
 
 const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u;
-/** A dot ends a clause only before a space: "pump.fun", "io.net" and "Fetch.ai" are names. */
-const CLAUSE_BREAK = /[,;:!?。，；：！？、…|]|\.\s|\s[-–—]\s|[–—]/;
-const SENTENCE_BREAK = /[!?。！？]|\.\s/;
-const DIGITS = /^\d+$/;
 /** "70k", "1.5bn": amounts after a currency sign. */
-const AMOUNT = /^\d+(?:k|m|b|bn|t)?$/;
 const CURRENCY = /[$€£¥]/;
 
-/** One field's words with where clauses and sentences break between them. */
+/**
+ * One field's words with where clauses and sentences break between them. Words
+ * are offsets into `folded`, looked up in the lexicon without strings of their own.
+ */
 interface Field {
   folded: string;
-  origin: Int32Array;
-  tokens: WordToken[];
+  /** Original offset of each unit of `folded`; undefined when folding moved nothing (ASCII). */
+  origin: Int32Array | undefined;
+  count: number;
+  starts: readonly number[];
+  ends: readonly number[];
   /** clauseBreaks[k]: breaks between token 0 and token k. */
   clauseBreaks: Int32Array;
   sentenceBreaks: Int32Array;
 }
 
-function readField(text: string): Field {
-  const { text: folded, origin } = foldText(text);
-  const tokens = tokenize(folded);
-  const clauseBreaks = new Int32Array(tokens.length + 1);
-  const sentenceBreaks = new Int32Array(tokens.length + 1);
-  for (let k = 1; k < tokens.length; k++) {
-    const prev = tokens[k - 1]!;
-    const gap = folded.slice(prev.end, tokens[k]!.start);
-    // "4.5" and "1,200" are one number, not two clauses.
-    const inNumber = (gap === '.' || gap === ',') && DIGITS.test(prev.word) && DIGITS.test(tokens[k]!.word);
-    clauseBreaks[k] = clauseBreaks[k - 1]! + (!inNumber && CLAUSE_BREAK.test(gap) ? 1 : 0);
-    sentenceBreaks[k] = sentenceBreaks[k - 1]! + (!inNumber && SENTENCE_BREAK.test(gap) ? 1 : 0);
+/**
+ * Read a field. ASCII text folds to its lower case without moving offsets, so
+ * its words are exactly the tagger's (shared through the prepared text);
+ * other text is folded and split on its own, as before sharing.
+ */
+function readField(prepared: PreparedText): Field {
+  let folded: string;
+  let origin: Int32Array | undefined;
+  let starts: readonly number[];
+  let ends: readonly number[];
+  if (isAsciiText(prepared)) {
+    const scan = wordScanOf(prepared);
+    folded = prepared.text.toLowerCase();
+    starts = scan.starts;
+    ends = scan.ends;
+  } else {
+    ({ text: folded, origin } = foldText(prepared.text));
+    ({ starts, ends } = tokenOffsets(folded));
   }
-  clauseBreaks[tokens.length] = clauseBreaks[Math.max(0, tokens.length - 1)]!;
-  sentenceBreaks[tokens.length] = sentenceBreaks[Math.max(0, tokens.length - 1)]!;
-  return { folded, origin, tokens, clauseBreaks, sentenceBreaks };
+  const count = starts.length;
+  const clauseBreaks = new Int32Array(count + 1);
+  const sentenceBreaks = new Int32Array(count + 1);
+  let clauses = 0;
+  let sentences = 0;
+  for (let k = 1; k < count; k++) {
+    const from = ends[k - 1]!;
+    const to = starts[k]!;
+    // The usual gap, one space, breaks nothing.
+    if (to - from !== 1 || folded.charCodeAt(from) !== 32) {
+      const gap = gapBreaks(folded, from, to);
+      // "4.5" and "1,200" are one number, not two clauses.
+      const inNumber = to - from === 1 && (folded.charCodeAt(from) === 46 || folded.charCodeAt(from) === 44) && isDigitsAt(folded, starts[k - 1]!, from) && isDigitsAt(folded, to, ends[k]!);
+      if (!inNumber) {
+        clauses += gap & CLAUSE;
+        sentences += (gap & SENTENCE) >> 1;
+      }
+    }
+    clauseBreaks[k] = clauses;
+    sentenceBreaks[k] = sentences;
+  }
+  clauseBreaks[count] = clauseBreaks[Math.max(0, count - 1)]!;
+  sentenceBreaks[count] = sentenceBreaks[Math.max(0, count - 1)]!;
+  return { folded, origin, count, starts, ends, clauseBreaks, sentenceBreaks };
 }
+
+const CLAUSE = 1;
+const SENTENCE = 2;
+
+/**
+ * Whether the characters between two words break a clause and a sentence:
+ * punctuation ("," ";" ":" "!" "?" "…" "|", their CJK forms), a dash, a dot
+ * before a space ("pump.fun", "io.net" and "Fetch.ai" are names), " - ".
+ */
+function gapBreaks(text: string, from: number, to: number): number {
+  let breaks = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    switch (c) {
+      case 0x21: // !
+      case 0x3f: // ?
+      case 0x3002: // 。
+      case 0xff01: // ！
+      case 0xff1f: // ？
+        return CLAUSE | SENTENCE;
+      case 0x2c: // ,
+      case 0x3b: // ;
+      case 0x3a: // :
+      case 0xff0c: // ，
+      case 0xff1b: // ；
+      case 0xff1a: // ：
+      case 0x3001: // 、
+      case 0x2026: // …
+      case 0x7c: // |
+      case 0x2013: // –
+      case 0x2014: // —
+        breaks = CLAUSE;
+        break;
+      case 0x2e: // .
+        if (i + 1 < to && isSpace(text.charCodeAt(i + 1))) return CLAUSE | SENTENCE;
+        break;
+      case 0x2d: // -
+        if (i > from && i + 1 < to && isSpace(text.charCodeAt(i - 1)) && isSpace(text.charCodeAt(i + 1))) breaks = CLAUSE;
+        break;
+    }
+  }
+  return breaks;
+}
+
+/** JavaScript's `\s`. */
+function isSpace(c: number): boolean {
+  if (c < 0x80) return c === 32 || (c >= 9 && c <= 13);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** `^\d+$` on text[start, end). */
+function isDigitsAt(text: string, start: number, end: number): boolean {
+  if (end <= start) return false;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** `^\d+(?:k|m|b|bn|t)?$` on text[start, end): "70k", "1.5bn" after a currency sign. */
+function isAmountAt(text: string, start: number, end: number): boolean {
+  let i = start;
+  while (i < end && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+  if (i === start) return false;
+  const rest = end - i;
+  if (rest === 0) return true;
+  const c = text.charCodeAt(i);
+  if (rest === 1) return c === 107 || c === 109 || c === 98 || c === 116; // k m b t
+  return rest === 2 && c === 98 && text.charCodeAt(i + 1) === 110; // bn
+}
+
+const isDigitsToken = (f: Field, k: number) => isDigitsAt(f.folded, f.starts[k]!, f.ends[k]!);
+const isAmountToken = (f: Field, k: number) => isAmountAt(f.folded, f.starts[k]!, f.ends[k]!);
 
 /** A clause break between token a and a later token b. */
 const clauseBetween = (f: Field, a: number, b: number) => f.clauseBreaks[b]! - f.clauseBreaks[a]! > 0;
@@ -232,19 +429,24 @@ const sentenceBetween = (f: Field, a: number, b: number) => f.sentenceBreaks[b]!
 
 /** End (exclusive) of the number starting at token j ("4.5", "1,200", "$70K" when `currency`), or -1. */
 function numberEnd(f: Field, j: number, percent: boolean, currency: boolean, sign: -1 | 0 | 1): number {
-  const first = f.tokens[j];
-  const digits = currency ? AMOUNT : DIGITS;
-  if (!first || !digits.test(first.word)) return -1;
+  if (j >= f.count) return -1;
+  const digits = currency ? isAmountToken : isDigitsToken;
+  if (!digits(f, j)) return -1;
+  const start = f.starts[j]!;
   if (currency) {
-    let p = first.start - 1;
+    let p = start - 1;
     if (f.folded[p] === ' ') p--;
     if (!CURRENCY.test(f.folded[p] ?? '')) return -1;
   }
   let k = j;
-  while (k + 1 < f.tokens.length && digits.test(f.tokens[k + 1]!.word) && DIGITS.test(f.tokens[k]!.word) && !clauseBetween(f, k, k + 1) && f.tokens[k + 1]!.start - f.tokens[k]!.end === 1) k++;
-  if (percent && !/^ ?[%％]/.test(f.folded.slice(f.tokens[k]!.end, f.tokens[k]!.end + 2))) return -1;
+  while (k + 1 < f.count && digits(f, k + 1) && isDigitsToken(f, k) && !clauseBetween(f, k, k + 1) && f.starts[k + 1]! - f.ends[k]! === 1) k++;
+  if (percent) {
+    const end = f.ends[k]!;
+    const c = f.folded.charCodeAt(end) === 32 ? f.folded.charCodeAt(end + 1) : f.folded.charCodeAt(end);
+    if (c !== 0x25 && c !== 0xff05) return -1; // % ％
+  }
   if (sign !== 0) {
-    let p = first.start - 1;
+    let p = start - 1;
     if (f.folded[p] === ' ') p--;
     const ch = f.folded[p];
     const found = ch === '+' ? 1 : ch === '-' || ch === '−' || ch === '–' ? -1 : 0;
@@ -258,10 +460,10 @@ function numberEnd(f: Field, j: number, percent: boolean, currency: boolean, sig
 function matchRule(f: Field, rule: Rule, i: number, e = 0): number {
   if (e === rule.elems.length) return i;
   const elem = rule.elems[e]!;
-  if (e > 0 && (i >= f.tokens.length || clauseBetween(f, i - 1, i))) return -1;
+  if (e > 0 && (i >= f.count || clauseBetween(f, i - 1, i))) return -1;
   if (elem.kind === 'gap') {
     for (let skip = 0; skip <= elem.max; skip++) {
-      if (skip > 0 && (i + skip - 1 >= f.tokens.length || clauseBetween(f, i + skip - 2, i + skip - 1))) break;
+      if (skip > 0 && (i + skip - 1 >= f.count || clauseBetween(f, i + skip - 2, i + skip - 1))) break;
       const end = matchRule(f, rule, i + skip, e + 1);
       if (end >= 0) return end;
     }
@@ -271,9 +473,11 @@ function matchRule(f: Field, rule: Rule, i: number, e = 0): number {
     const end = numberEnd(f, i, elem.percent, elem.currency, elem.sign);
     return end < 0 ? -1 : matchRule(f, rule, end, e + 1);
   }
-  const word = f.tokens[i]?.word;
-  if (word === undefined) return -1;
-  if (elem.stem ? !word.startsWith(elem.word) : word !== elem.word) return -1;
+  if (i >= f.count) return -1;
+  const start = f.starts[i]!;
+  const length = f.ends[i]! - start;
+  if (elem.stem ? length < elem.word.length : length !== elem.word.length) return -1;
+  if (!f.folded.startsWith(elem.word, start)) return -1;
   return matchRule(f, rule, i + 1, e + 1);
 }
 
@@ -286,25 +490,57 @@ interface Span {
 /** The better of `best` and the longest match of `rules` at token i: more words, then an exact last word, then more letters. */
 function longest(f: Field, i: number, rules: readonly Rule[] | undefined, best: Span | undefined): Span | undefined {
   if (!rules) return best;
-  for (const rule of rules) {
-    const end = matchRule(f, rule, i);
-    if (end < 0) continue;
-    if (!best || end > best.end || (end === best.end && (Number(rule.exactEnd) - Number(best.rule.exactEnd) || rule.literal - best.rule.literal) > 0)) {
-      best = { rule, start: i, end };
-    }
+  for (const rule of rules) best = better(f, i, rule, best);
+  return best;
+}
+
+function better(f: Field, i: number, rule: Rule, best: Span | undefined): Span | undefined {
+  const end = matchRule(f, rule, i);
+  if (end < 0) return best;
+  if (!best || end > best.end || (end === best.end && (Number(rule.exactEnd) - Number(best.rule.exactEnd) || rule.literal - best.rule.literal) > 0)) {
+    return { rule, start: i, end };
   }
+  return best;
+}
+
+/** Which stems of a group word i starts with; scratch for {@link longestStemmed}, grown with the lexicons. */
+let stemStarts = new Uint8Array(0);
+
+/** {@link longest} over a stem group: each distinct stem is compared once, and rules whose stem the word lacks are skipped. */
+function longestStemmed(f: Field, i: number, group: StemGroup | undefined, best: Span | undefined): Span | undefined {
+  if (!group) return best;
+  if (stemStarts.length < maxStems) stemStarts = new Uint8Array(maxStems);
+  const start = f.starts[i]!;
+  const length = f.ends[i]! - start;
+  let any = false;
+  for (let k = 0; k < group.stems.length; k++) {
+    const stem = group.stems[k]!;
+    const starts = length >= stem.length && f.folded.startsWith(stem, start);
+    stemStarts[k] = starts ? 1 : 0;
+    any ||= starts;
+  }
+  if (!any) return best;
+  const { rules, stemOf } = group;
+  for (let r = 0; r < rules.length; r++) if (stemStarts[stemOf[r]!] === 1) best = better(f, i, rules[r]!, best);
   return best;
 }
 
 /** Leftmost-longest matching: at each word the longest pattern wins, so "drops lawsuit" beats "drops". */
 function findSpans(f: Field, matcher: Matcher): Span[] {
   const spans: Span[] = [];
+  const { folded, starts, ends, count } = f;
   let i = 0;
-  while (i < f.tokens.length) {
-    const word = f.tokens[i]!.word;
-    let best = longest(f, i, matcher.byWord.get(word), undefined);
-    if (word.length >= PREFIX) best = longest(f, i, matcher.byPrefix.get(word.slice(0, PREFIX)), best);
-    if (AMOUNT.test(word)) best = longest(f, i, matcher.numeric, best);
+  while (i < count) {
+    const start = starts[i]!;
+    const end = ends[i]!;
+    let best: Span | undefined;
+    if (hasBit(matcher.wordShapes, shapeAt(folded, start, end))) {
+      best = longest(f, i, lookupSlice(matcher.words, hashSlice(folded, start, end), folded, start, end), undefined);
+    }
+    if (end - start >= PREFIX && hasBit(matcher.stemShapes, prefixShapeAt(folded, start))) {
+      best = longestStemmed(f, i, lookupSlice(matcher.stems, hashSlice(folded, start, start + PREFIX), folded, start, start + PREFIX), best);
+    }
+    if (isAmountAt(folded, start, end)) best = longest(f, i, matcher.numeric, best);
     if (best) {
       spans.push(best);
       i = best.end;
@@ -320,15 +556,16 @@ interface ScoredCue {
 }
 
 function originalText(text: string, f: Field, start: number, end: number): string {
-  const from = f.origin[f.tokens[start]!.start] ?? 0;
-  const lastEnd = f.tokens[end - 1]!.end;
-  const to = lastEnd < f.folded.length ? (f.origin[lastEnd] ?? text.length) : text.length;
+  const first = f.starts[start]!;
+  const from = f.origin ? (f.origin[first] ?? 0) : first;
+  const lastEnd = f.ends[end - 1]!;
+  const to = lastEnd < f.folded.length ? (f.origin ? (f.origin[lastEnd] ?? text.length) : lastEnd) : text.length;
   return text.slice(from, to).trim();
 }
 
 /** Whether modifier `s` sits within `window` tokens before (or after) cue `c`, in the same clause. */
-function within(f: Field, s: Span, c: Span, window: { spaced: number; unspaced: number }, before: boolean): boolean {
-  const limit = UNSPACED.test(f.tokens[c.start]!.word) ? window.unspaced : window.spaced;
+function within(f: Field, s: Span, c: Span, window: { spaced: number; unspaced: number }, before: boolean, unspacedCue: boolean): boolean {
+  const limit = unspacedCue ? window.unspaced : window.spaced;
   if (before) return s.end <= c.start && c.start - s.end <= limit && !clauseBetween(f, s.end - 1, c.start);
   return s.start >= c.end && s.start - c.end <= limit && !clauseBetween(f, c.end - 1, s.start);
 }
@@ -359,13 +596,14 @@ function modifyCue(ctx: FieldContext, c: Span, base: number): Modified {
   let intensity = 1;
   let scope = 1;
   let background: Span | undefined;
+  const unspaced = ctx.modifiers.length > 0 && UNSPACED.test(f.folded.slice(f.starts[c.start], f.ends[c.start]));
   for (const s of ctx.modifiers) {
     if (s.start === c.start) continue;
     switch (s.rule.role) {
       case 'neg':
       case 'neg-post': {
         const before = s.rule.role === 'neg';
-        if (!negated && within(f, s, c, WINDOW.negation, before)) {
+        if (!negated && within(f, s, c, WINDOW.negation, before, unspaced)) {
           negated = true;
           ctx.usedModifiers.add(s);
           if (before) from = s.start;
@@ -375,16 +613,16 @@ function modifyCue(ctx: FieldContext, c: Span, base: number): Modified {
       }
       case 'int':
       case 'int-post':
-        if (s.rule.role === 'int' ? within(f, s, c, WINDOW.intensity, true) : within(f, s, c, WINDOW.intensityAfter, false)) {
+        if (s.rule.role === 'int' ? within(f, s, c, WINDOW.intensity, true, unspaced) : within(f, s, c, WINDOW.intensityAfter, false, unspaced)) {
           intensity = Math.max(intensity, WEIGHTS.intensify);
           ctx.usedModifiers.add(s);
         }
         break;
       case 'soft':
-        if (within(f, s, c, WINDOW.intensity, true)) intensity = Math.min(intensity, WEIGHTS.soften);
+        if (within(f, s, c, WINDOW.intensity, true, unspaced)) intensity = Math.min(intensity, WEIGHTS.soften);
         break;
       case 'hedge':
-        if (within(f, s, c, WINDOW.hedge, true)) scope = Math.min(scope, WEIGHTS.hedge);
+        if (within(f, s, c, WINDOW.hedge, true, unspaced)) scope = Math.min(scope, WEIGHTS.hedge);
         break;
       case 'despite':
       case 'after':
@@ -415,9 +653,10 @@ function modifyCue(ctx: FieldContext, c: Span, base: number): Modified {
 }
 
 /** Score every cue of one field with its modifiers applied; `framed` when the field has an explainer frame. */
-function scoreField(text: string, matcher: Matcher, isTitle: boolean): { cues: ScoredCue[]; framed: boolean } {
-  const f = readField(text);
-  if (f.tokens.length === 0) return { cues: [], framed: false };
+function scoreField(prepared: PreparedText, matcher: Matcher, isTitle: boolean): { cues: ScoredCue[]; framed: boolean } {
+  const { text } = prepared;
+  const f = readField(prepared);
+  if (f.count === 0) return { cues: [], framed: false };
   const spans = findSpans(f, matcher);
   const ctx: FieldContext = {
     f,
@@ -459,9 +698,19 @@ function sentimentLanguage(lang: string | undefined): SentimentLanguage | undefi
 
 /** Score a post's market tone. `lang` (BCP 47) picks the lexicon; without it every lexicon reads the post. Pure. */
 export function scoreSentiment(post: { title: string; text: string; lang?: string }): Sentiment {
-  const matcher = matcherFor(sentimentLanguage(post.lang));
+  return scorePreparedSentiment(preparePost(post), post.lang);
+}
+
+/**
+ * {@link scoreSentiment} of a prepared post: what tagging already read of it
+ * (its word scan) is not read again. Pure.
+ */
+export function scorePreparedSentiment(post: PreparedPost, lang?: string): Sentiment {
+  const matcher = matcherFor(sentimentLanguage(lang));
   const { cues: title, framed } = scoreField(post.title, matcher, true);
-  const { cues: body } = scoreField(post.text.slice(0, WEIGHTS.bodyChars), matcher, false);
+  // Only the opening of a long body counts; a shorter body is shared with tagging as it is.
+  const bodyText = post.text.text.length > WEIGHTS.bodyChars ? prepareText(post.text.text.slice(0, WEIGHTS.bodyChars)) : post.text;
+  const { cues: body } = scoreField(bodyText, matcher, false);
   const hasMarket = [...title, ...body].some((c) => !c.tone);
   const toneWeight = hasMarket ? WEIGHTS.toneWithMarket : WEIGHTS.toneAlone;
   const sum = (cues: ScoredCue[]) => cues.reduce((acc, c) => acc + c.value * (c.tone ? toneWeight : 1), 0);

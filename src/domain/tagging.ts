@@ -14,7 +14,7 @@
  */
 import { compilePatternSet, type PatternSet } from './admin-patterns.ts';
 import type { Taxonomy, TokenDef } from './taxonomy.ts';
-import { foldTerm, indonesianStem, scanWords, scanWordsLazy, splitCamelCase, WordFlag, wordOf, type LazyWordScan, type WordScan } from './text.ts';
+import { foldTerm, indonesianStem, preparePost, scanWords, splitCamelCase, WordFlag, wordOf, wordScanOf, type LazyWordScan, type PreparedPost, type PreparedText, type WordScan } from './text.ts';
 
 export type Field = 'title' | 'text';
 
@@ -121,6 +121,8 @@ export interface Tagger {
   readonly problems: readonly string[];
   /** @internal word → phrases starting with it, Indonesian phrases keyed by it, ticker. */
   readonly entries: ReadonlyMap<string, WordEntry>;
+  /** @internal `entries` whose key is plain ASCII, looked up by the words' letters in the text (see asciiEntryAt). */
+  readonly asciiEntries: AsciiTable<WordEntry>;
   /** @internal `*` stems keyed by their first three letters packed into a number (see stemKey). */
   readonly stems: ReadonlyMap<number, PhrasePattern[]>;
   /** @internal Shape filter of `entries` keys (see shapeKey): most words of a post are in no phrase and skip the lookup. */
@@ -195,6 +197,63 @@ function stemPrefixKeyAt(text: string, start: number): number {
  */
 function stemKey(word: string): number {
   return ((word.charCodeAt(0) & 0x3ff) << 20) | ((word.charCodeAt(1) & 0x3ff) << 10) | (word.charCodeAt(2) & 0x3ff);
+}
+
+/** {@link stemKey} of an ASCII word read from the text (letters and digits: `| 0x20` lower-cases). */
+function stemKeyAt(text: string, start: number): number {
+  return (((text.charCodeAt(start) | 0x20) & 0x3ff) << 20) | (((text.charCodeAt(start + 1) | 0x20) & 0x3ff) << 10) | ((text.charCodeAt(start + 2) | 0x20) & 0x3ff);
+}
+
+/**
+ * Lower-case ASCII keys looked up by a word's letters in the text (open
+ * addressing on an FNV-1a hash of the lower-cased letters): a word that is
+ * no key, even one that passed the shape filter, never becomes a string.
+ */
+interface AsciiTable<V> {
+  keys: string[];
+  values: V[];
+  /** Index into keys + 1, or 0 for an empty slot. */
+  slots: Int32Array;
+  mask: number;
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 16777619;
+
+function createAsciiTable<V>(entries: ReadonlyMap<string, V>): AsciiTable<V> {
+  const ascii = [...entries].filter(([key]) => /^[a-z0-9]+$/.test(key));
+  let size = 16;
+  while (size < ascii.length * 3) size *= 2;
+  const table: AsciiTable<V> = { keys: [], values: [], slots: new Int32Array(size), mask: size - 1 };
+  for (const [key, value] of ascii) {
+    let slot = lowerAsciiHash(key, 0, key.length) & table.mask;
+    while (table.slots[slot] !== 0) slot = (slot + 1) & table.mask;
+    table.keys.push(key);
+    table.values.push(value);
+    table.slots[slot] = table.keys.length;
+  }
+  return table;
+}
+
+/** FNV-1a of text[start, end) lower-cased, for ASCII letters and digits. */
+function lowerAsciiHash(text: string, start: number, end: number): number {
+  let h = FNV_OFFSET;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ (text.charCodeAt(i) | 0x20), FNV_PRIME);
+  return h;
+}
+
+/** The value whose key is the ASCII word text[start, end) lower-cased, if any. */
+function lookupAscii<V>(table: AsciiTable<V>, text: string, start: number, end: number): V | undefined {
+  const length = end - start;
+  for (let slot = lowerAsciiHash(text, start, end) & table.mask; ; slot = (slot + 1) & table.mask) {
+    const k = table.slots[slot]! - 1;
+    if (k < 0) return undefined;
+    const key = table.keys[k]!;
+    if (key.length !== length) continue;
+    let same = true;
+    for (let j = 0; j < length && same; j++) same = (text.charCodeAt(start + j) | 0x20) === key.charCodeAt(j);
+    if (same) return table.values[k];
+  }
 }
 
 /**
@@ -300,7 +359,8 @@ export function compileTagger(taxonomy: Taxonomy): Tagger {
   }
   const stemFirst = newBits(1 << 20);
   for (const list of stems.values()) for (const p of list) setBit(stemFirst, stemPrefixKey(p.words[p.anchor]!.word));
-  return { taxonomy, problems, entries, shapes, stems, stemFirst, patterns: set, patternTargets: regexes, vocabulary, hasIndonesian, idTrigrams };
+  const asciiEntries = createAsciiTable(entries);
+  return { taxonomy, problems, entries, asciiEntries, shapes, stems, stemFirst, patterns: set, patternTargets: regexes, vocabulary, hasIndonesian, idTrigrams };
 }
 
 // ── Scanning ─────────────────────────────────────────────────────────────────
@@ -454,7 +514,7 @@ function segment(word: string, vocabulary: ReadonlySet<string>): string[] | unde
 function scanSequence(tagger: Tagger, state: FieldState, hits: Hit[], nested: boolean): void {
   const { scan } = state;
   const { words, flags, starts, ends, text } = scan;
-  const { entries, shapes, stems, stemFirst } = tagger;
+  const { entries, asciiEntries, shapes, stems, stemFirst } = tagger;
   const affixes = tagger.hasIndonesian && state.affixes;
   const hasStems = stems.size > 0;
   for (let i = 0; i < words.length; i++) {
@@ -462,7 +522,7 @@ function scanSequence(tagger: Tagger, state: FieldState, hits: Hit[], nested: bo
     const f = flags[i]!;
     // ASCII words are tested by length and letters on the text itself; most never become strings.
     const shape = made === undefined ? shapeKeyAt(text, starts[i]!, ends[i]!) : shapeKey(made);
-    const entry = hasBit(shapes, shape) ? entries.get(wordOf(scan, i)) : undefined;
+    const entry = !hasBit(shapes, shape) ? undefined : made === undefined ? lookupAscii(asciiEntries, text, starts[i]!, ends[i]!) : entries.get(made);
     if (entry) {
       addPhraseHits(entry.phrases, state, i, hits);
       if (!affixes) addPhraseHits(entry.idPlain, state, i, hits);
@@ -474,7 +534,7 @@ function scanSequence(tagger: Tagger, state: FieldState, hits: Hit[], nested: bo
     }
     if (hasStems && ends[i]! - starts[i]! >= STEM_KEY_LENGTH) {
       const prefix = made === undefined ? stemPrefixKeyAt(text, starts[i]!) : stemPrefixKey(made);
-      if (hasBit(stemFirst, prefix)) addPhraseHits(stems.get(stemKey(wordOf(scan, i))), state, i, hits);
+      if (hasBit(stemFirst, prefix)) addPhraseHits(stems.get(made === undefined ? stemKeyAt(text, starts[i]!) : stemKey(made)), state, i, hits);
     }
     if (affixes && (f & WordFlag.AsciiLetters) !== 0 && mayBeIndonesianAnchor(tagger.idTrigrams, text, starts[i]!, ends[i]!)) {
       const word = wordOf(scan, i);
@@ -558,9 +618,9 @@ function scanPatterns(tagger: Tagger, state: FieldState, hits: Hit[]): void {
   }
 }
 
-function scanField(tagger: Tagger, field: Field, original: string, affixes: boolean, hits: Hit[]): void {
-  if (!original) return;
-  const state: FieldState = { field, scan: scanWordsLazy(original), affixes };
+function scanField(tagger: Tagger, field: Field, prepared: PreparedText, affixes: boolean, hits: Hit[]): void {
+  if (!prepared.text) return;
+  const state: FieldState = { field, scan: wordScanOf(prepared), affixes };
   scanSequence(tagger, state, hits, false);
   scanPatterns(tagger, state, hits);
 }
@@ -576,6 +636,14 @@ const MAX_MATCHES_REPORTED = 25;
 
 /** Tag a post's title and text with themes and tokens. Pure. */
 export function tagPost(tagger: Tagger, post: { title: string; text: string }, options: TagOptions = {}): Tags {
+  return tagPreparedPost(tagger, preparePost(post), options);
+}
+
+/**
+ * {@link tagPost} of a prepared post, whose word scans sentiment then reuses
+ * (see scorePreparedSentiment). Pure.
+ */
+export function tagPreparedPost(tagger: Tagger, post: PreparedPost, options: TagOptions = {}): Tags {
   const hits: Hit[] = [];
   const affixes = options.language === undefined || AFFIX_LANGUAGE_HINTS.has(options.language);
   scanField(tagger, 'title', post.title, affixes, hits);

@@ -103,12 +103,6 @@ function charInfo(cp: number): CharInfo {
   return info;
 }
 
-/** Fold one code point's string (letters, digits and marks fold; anything else is kept). */
-function foldCodePoint(cp: number): string {
-  if (cp < 0x80) return cp >= 65 && cp <= 90 ? String.fromCharCode(cp + 32) : String.fromCharCode(cp);
-  return charInfo(cp).folded;
-}
-
 /** Fold a string for matching; see {@link FoldedText}. */
 export function foldText(input: string): FoldedText {
   // Pure ASCII (most feed text) needs only lower-casing, and offsets do not move.
@@ -117,21 +111,67 @@ export function foldText(input: string): FoldedText {
     for (let i = 0; i < input.length; i++) origin[i] = i;
     return { text: input.toLowerCase(), origin };
   }
-  const parts: string[] = [];
-  const origin: number[] = [];
+  return foldNonAscii(input);
+}
+
+/** Units decoded per `String.fromCharCode` call: well under engines' argument limits. */
+const DECODE_CHUNK = 4096;
+
+/**
+ * {@link foldText} for text with non-ASCII characters: folded units go into a
+ * typed buffer, not one string per character, and become a string once.
+ */
+function foldNonAscii(input: string): FoldedText {
+  let units = new Uint16Array(input.length + 16);
+  let origin = new Int32Array(input.length + 16);
+  let length = 0;
+  // The previous code point's folded units (a voicing mark may compose with them); -1 before the first.
+  let partStart = -1;
+  const reserve = (extra: number) => {
+    if (length + extra <= units.length) return;
+    const size = Math.max(units.length * 2, length + extra);
+    const grownUnits = new Uint16Array(size);
+    grownUnits.set(units.subarray(0, length));
+    units = grownUnits;
+    const grownOrigin = new Int32Array(size);
+    grownOrigin.set(origin.subarray(0, length));
+    origin = grownOrigin;
+  };
   for (let i = 0; i < input.length; i++) {
     const cp = input.codePointAt(i)!;
-    const folded = foldCodePoint(cp);
-    const composed = parts.length > 0 ? composeKana(parts[parts.length - 1]!, folded) : undefined;
-    if (composed !== undefined) {
-      parts[parts.length - 1] = composed;
+    if (cp < 0x80) {
+      reserve(1);
+      partStart = length;
+      units[length] = cp >= 65 && cp <= 90 ? cp + 32 : cp;
+      origin[length++] = i;
       continue;
     }
-    parts.push(folded);
-    for (let k = 0; k < folded.length; k++) origin.push(i);
+    const folded = charInfo(cp).folded;
+    if (partStart >= 0 && (folded === '\u3099' || folded === '\u309a')) {
+      const base = decodeUnits(units, partStart, length);
+      const composed = composeKana(base, folded);
+      if (composed !== undefined) {
+        for (let k = 0; k < composed.length; k++) units[partStart + k] = composed.charCodeAt(k);
+        continue;
+      }
+    }
+    reserve(folded.length);
+    partStart = length;
+    for (let k = 0; k < folded.length; k++) {
+      units[length] = folded.charCodeAt(k);
+      origin[length++] = i;
+    }
     if (cp > 0xffff) i++;
   }
-  return { text: parts.join(''), origin: Int32Array.from(origin) };
+  return { text: decodeUnits(units, 0, length), origin: origin.slice(0, length) };
+}
+
+function decodeUnits(units: Uint16Array, from: number, to: number): string {
+  let out = '';
+  for (let at = from; at < to; at += DECODE_CHUNK) {
+    out += String.fromCharCode.apply(null, units.subarray(at, Math.min(to, at + DECODE_CHUNK)) as unknown as number[]);
+  }
+  return out;
 }
 
 /** Fold a short term (keyword, alias, name) the same way post text is folded. */
@@ -158,16 +198,23 @@ export interface WordToken {
  * "based"); scripts without spaces yield one token per character.
  */
 export function tokenize(folded: string): WordToken[] {
-  const tokens: WordToken[] = [];
+  const { starts, ends } = tokenOffsets(folded);
+  return starts.map((start, k) => ({ word: folded.slice(start, ends[k]), start, end: ends[k]! }));
+}
+
+/** Where the {@link tokenize} tokens of folded text start and end, without making their strings. */
+export function tokenOffsets(folded: string): { starts: number[]; ends: number[] } {
+  const starts: number[] = [];
+  const ends: number[] = [];
   let start = -1;
   for (let i = 0; i < folded.length; i++) {
     const code = folded.charCodeAt(i);
     if (code < 0x80) {
-      const isWord = (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90);
-      if (isWord) {
+      if (ASCII_CLASS[code]! !== 0) {
         if (start < 0) start = i;
       } else if (start >= 0) {
-        tokens.push({ word: folded.slice(start, i), start, end: i });
+        starts.push(start);
+        ends.push(i);
         start = -1;
       }
       continue;
@@ -178,14 +225,23 @@ export function tokenize(folded: string): WordToken[] {
     if (kind === WORD || (kind === MARK && start >= 0)) {
       if (start < 0) start = i;
     } else {
-      if (start >= 0) tokens.push({ word: folded.slice(start, i), start, end: i });
+      if (start >= 0) {
+        starts.push(start);
+        ends.push(i);
+      }
       start = -1;
-      if (kind === UNSPACED_CHAR) tokens.push({ word: folded.slice(i, i + width), start: i, end: i + width });
+      if (kind === UNSPACED_CHAR) {
+        starts.push(i);
+        ends.push(i + width);
+      }
     }
     if (width === 2) i++;
   }
-  if (start >= 0) tokens.push({ word: folded.slice(start), start, end: folded.length });
-  return tokens;
+  if (start >= 0) {
+    starts.push(start);
+    ends.push(folded.length);
+  }
+  return { starts, ends };
 }
 
 // ── Word scan on original text ───────────────────────────────────────────────
@@ -384,6 +440,45 @@ export function scanWordsLazy(input: string): LazyWordScan {
   }
   flushSlow(n);
   return { text, ascii, unspaced, words, starts, ends, flags };
+}
+
+// ── Prepared text ────────────────────────────────────────────────────────────
+
+/**
+ * A post field read once for every analysis of it: tagging and sentiment
+ * share its word scan instead of each reading the text again. Build with
+ * {@link prepareText}; the scan is made on first use.
+ */
+export interface PreparedText {
+  readonly text: string;
+  /** @internal see {@link wordScanOf} */
+  scan?: LazyWordScan;
+  /** @internal see {@link isAsciiText} */
+  ascii?: boolean;
+}
+
+/** A post's title and text, prepared; see {@link PreparedText}. */
+export interface PreparedPost {
+  readonly title: PreparedText;
+  readonly text: PreparedText;
+}
+
+export function prepareText(text: string): PreparedText {
+  return { text };
+}
+
+export function preparePost(post: { title: string; text: string }): PreparedPost {
+  return { title: prepareText(post.title), text: prepareText(post.text) };
+}
+
+/** The {@link scanWordsLazy} scan of a prepared text, made once. */
+export function wordScanOf(prepared: PreparedText): LazyWordScan {
+  return (prepared.scan ??= scanWordsLazy(prepared.text));
+}
+
+/** Whether a prepared text is plain ASCII (known from its scan when it has one). */
+export function isAsciiText(prepared: PreparedText): boolean {
+  return (prepared.ascii ??= prepared.scan ? prepared.scan.ascii === true : isAscii(prepared.text));
 }
 
 /** ASCII character classes for the scanner: 0 separator, then LOWER, UPPER, DIGIT. */
