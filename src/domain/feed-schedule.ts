@@ -1,5 +1,5 @@
 /** When to poll a feed next, after a success or a failure. Pure. */
-import { MINUTE_MS } from './time.ts';
+import { DAY_MS, MINUTE_MS } from './time.ts';
 
 export interface FeedScheduleRules {
   pollMinutes: number;
@@ -19,11 +19,18 @@ export function nextPollAfterSuccess(feedId: string, now: number, rules: FeedSch
   return now + rules.pollMinutes * MINUTE_MS * (1 - 0.1 * jitterFraction(feedId));
 }
 
-/** Exponential backoff from the poll interval, capped. `failures` counts this failure. */
-export function nextPollAfterFailure(feedId: string, failures: number, now: number, rules: FeedScheduleRules): number {
+/** A server's Retry-After is honoured up to this long; past it the value is more likely a misconfiguration. */
+const MAX_RETRY_AFTER_MS = 7 * DAY_MS;
+
+/**
+ * Exponential backoff from the poll interval, capped. `failures` counts this failure.
+ * A `retryAfterMs` the server asked for (429/503 Retry-After) is a floor: never poll before it.
+ */
+export function nextPollAfterFailure(feedId: string, failures: number, now: number, rules: FeedScheduleRules, retryAfterMs?: number): number {
   const base = Math.min(rules.pollMinutes, 5) * MINUTE_MS;
   const backoff = Math.min(rules.maxBackoffMinutes * MINUTE_MS, base * 2 ** Math.max(0, failures - 1));
-  return now + backoff * (0.9 + 0.2 * jitterFraction(feedId));
+  const jittered = now + backoff * (0.9 + 0.2 * jitterFraction(feedId));
+  return retryAfterMs === undefined ? jittered : Math.max(jittered, now + Math.min(retryAfterMs, MAX_RETRY_AFTER_MS));
 }
 
 /** Warn on the 1st, 2nd, 4th, 8th… consecutive failure; quieter in between, so a dead feed does not flood logs. */

@@ -13,10 +13,11 @@ export type FakeBinanceRoute = 'exchangeInfo' | 'ticker/24hr' | 'klines';
 
 /**
  * What the next matching requests get instead of a normal answer: an HTTP status with the body
- * Binance (or the CDN in front of it) sends for it, 'reset' to drop the connection mid-request,
- * or a delay in ms before answering normally (to trigger client timeouts).
+ * Binance (or the CDN in front of it) sends for it (429/418 with a Retry-After, 30 s and 120 s
+ * unless given), 'reset' to drop the connection mid-request, or a delay in ms before answering
+ * normally (to trigger client timeouts).
  */
-export type FakeBinanceFault = number | 'reset' | { delayMs: number };
+export type FakeBinanceFault = number | { status: number; retryAfterSeconds: number } | 'reset' | { delayMs: number };
 
 export interface FakeBinanceRequest {
   method: string;
@@ -48,8 +49,13 @@ export interface FakeBinance {
   addSymbol(symbol: string, info?: SymbolInfo): void;
   /** Delists a symbol: gone from exchangeInfo; klines/ticker answer -1121 Invalid symbol. */
   removeSymbol(symbol: string): void;
-  /** The next `count` requests to `route` ('*' = any route) get `fault`. Faults queue in order. */
-  failNext(route: FakeBinanceRoute | '*', fault: FakeBinanceFault, count?: number): void;
+  /**
+   * The next `count` requests to `route` ('*' = any route) get `fault`; with `symbol` ("TAOUSDT"
+   * or "TAO/USDT") only requests for that symbol. Faults queue in order.
+   */
+  failNext(route: FakeBinanceRoute | '*', fault: FakeBinanceFault, count?: number, symbol?: string): void;
+  /** Every request gets `fault` (after queued ones) until called with undefined: a venue that is down. */
+  setOutage(fault: FakeBinanceFault | undefined): void;
   /** Every request received, oldest first. */
   readonly requests: readonly FakeBinanceRequest[];
   close(): Promise<void>;
@@ -131,14 +137,15 @@ interface SymbolState {
 /** Starts the fake on 127.0.0.1 at a free port. */
 export async function startFakeBinance(): Promise<FakeBinance> {
   const symbols = new Map<string, SymbolState>();
-  const faults: { route: FakeBinanceRoute | '*'; fault: FakeBinanceFault }[] = [];
+  const faults: { route: FakeBinanceRoute | '*'; fault: FakeBinanceFault; symbol?: string }[] = [];
+  let outage: FakeBinanceFault | undefined;
   const requests: FakeBinanceRequest[] = [];
   const pendingTimers = new Set<NodeJS.Timeout>();
   let usedWeight = 0;
 
-  function takeFault(route: FakeBinanceRoute): FakeBinanceFault | undefined {
-    const i = faults.findIndex((f) => f.route === route || f.route === '*');
-    if (i < 0) return undefined;
+  function takeFault(route: FakeBinanceRoute, query: Record<string, string>): FakeBinanceFault | undefined {
+    const i = faults.findIndex((f) => (f.route === route || f.route === '*') && (f.symbol === undefined || f.symbol === query['symbol']));
+    if (i < 0) return outage;
     return faults.splice(i, 1)[0]?.fault;
   }
 
@@ -178,7 +185,7 @@ export async function startFakeBinance(): Promise<FakeBinance> {
       send(404, '<html><body><h1>404 Not Found</h1></body></html>');
       return;
     }
-    const fault = takeFault(route);
+    const fault = takeFault(route, query);
     const answer = (): void => {
       try {
         const [status, body, weight] = handle(route, query);
@@ -190,6 +197,10 @@ export async function startFakeBinance(): Promise<FakeBinance> {
     if (fault === undefined) return answer();
     if (fault === 'reset') {
       req.socket.destroy();
+      return;
+    }
+    if (typeof fault === 'object' && 'status' in fault) {
+      sendFault(fault.status, send, fault.retryAfterSeconds);
       return;
     }
     if (typeof fault === 'object') {
@@ -231,8 +242,12 @@ export async function startFakeBinance(): Promise<FakeBinance> {
     removeSymbol(symbol) {
       symbols.delete(splitSymbol(symbol).id);
     },
-    failNext(route, fault, count = 1) {
-      for (let i = 0; i < count; i++) faults.push({ route, fault });
+    failNext(route, fault, count = 1, symbol) {
+      const id = symbol === undefined ? undefined : splitSymbol(symbol).id;
+      for (let i = 0; i < count; i++) faults.push({ route, fault, symbol: id });
+    },
+    setOutage(fault) {
+      outage = fault;
     },
     requests,
     async close() {
@@ -253,14 +268,19 @@ function htmlPage(title: string): string {
 function sendFault(
   status: number,
   send: (status: number, body: unknown, headers?: Record<string, string>, weight?: number) => void,
+  retryAfterSeconds?: number,
 ): void {
   switch (status) {
     case 429:
-      send(429, BINANCE_ERRORS.tooMany, { 'retry-after': '30' });
+      send(429, BINANCE_ERRORS.tooMany, { 'retry-after': String(retryAfterSeconds ?? 30) });
       return;
-    case 418:
-      send(418, BINANCE_ERRORS.banned, { 'retry-after': '120' });
+    case 418: {
+      // The ban message names when it ends, as epoch ms; Retry-After says the same in seconds.
+      const seconds = retryAfterSeconds ?? 120;
+      const msg = BINANCE_ERRORS.banned.msg.replace(/until \d+/, `until ${Date.now() + seconds * 1000}`);
+      send(418, { ...BINANCE_ERRORS.banned, msg }, { 'retry-after': String(seconds) });
       return;
+    }
     case 500:
       send(500, BINANCE_ERRORS.internal);
       return;

@@ -127,7 +127,7 @@ describe('pollPrices: choosing a venue', () => {
     expect(binance.hasMarketCalls).toEqual(['TAO/USDT']);
     expect(kucoin.candleCalls.map((c) => c.pair)).toEqual(['TAO/USDT', 'RENDER/USDT', 'NEAR/USDT']);
     expect(warnings(rt)).toEqual([
-      { level: 'warn', msg: VENUE_DOWN, obj: { venue: 'binance', action: 'retry', failures: 1, error: 'binance: injected retry on hasMarket' } },
+      { level: 'warn', msg: VENUE_DOWN, obj: { venue: 'binance', action: 'retry', failures: 1, backoffMs: MIN, error: 'binance: injected retry on hasMarket' } },
     ]);
 
     // When the preferred venue is checked again it answers: the tokens go back and the recovery is logged.
@@ -153,7 +153,7 @@ describe('pollPrices: choosing a venue', () => {
     ]);
   });
 
-  it('GIVEN a pair delisted from its venue THEN the symbol goes back to venue resolution on the next cycle', async () => {
+  it('GIVEN a pair delisted from its venue THEN the token moves to its next venue in the same cycle, warned about once', async () => {
     const binance = new FakePriceSource('binance', { 'TAO/USDT': history(300) });
     const kucoin = new FakePriceSource('kucoin', { 'TAO/USDT': history(301) });
     const rt = await priceRuntime({ TAO: ['binance', 'kucoin'] });
@@ -163,20 +163,55 @@ describe('pollPrices: choosing a venue', () => {
 
     binance.delist('TAO/USDT');
     rt.clock.advance(H);
-    const failed = await pollPrices(rt, deps, state);
-    expect(failed).toEqual({ symbols: 1, candlesStored: 0, failed: ['TAO'] });
-    expect(records(rt, 'warn', 'token cannot be priced')).toEqual([
-      { level: 'warn', msg: 'token cannot be priced', obj: { symbol: 'TAO', failures: 1, error: 'binance does not list TAO/USDT' } },
-    ]);
-    expect(records(rt, 'warn', VENUE_DOWN)).toEqual([]);
+    const moved = await pollPrices(rt, deps, state);
 
-    rt.clock.advance(H);
-    const recovered = await pollPrices(rt, deps, state);
-    expect(recovered.failed).toEqual([]);
-    expect(binance.hasMarketCalls).toEqual(['TAO/USDT', 'TAO/USDT']);
+    expect(moved).toEqual({ symbols: 1, candlesStored: 1, failed: [] });
     // The new venue continues the stored series rather than backfilling again.
-    expect(kucoin.candleCalls).toEqual([{ pair: 'TAO/USDT', timeframe: '1h', sinceMs: NOW, limit: 3 }]);
-    expect(records(rt, 'info', 'prices recovered')).toEqual([{ level: 'info', msg: 'prices recovered', obj: { symbol: 'TAO', failures: 1 } }]);
+    expect(kucoin.candleCalls).toEqual([{ pair: 'TAO/USDT', timeframe: '1h', sinceMs: NOW, limit: 2 }]);
+    expect(warnings(rt)).toEqual([
+      {
+        level: 'warn',
+        msg: 'pair no longer listed on venue (delisted?); not asked for again for a day',
+        obj: { symbol: 'TAO', venue: 'binance', pair: 'TAO/USDT', recheckInMs: DAY, error: 'binance does not list TAO/USDT' },
+      },
+    ]);
+
+    // Later cycles stay on kucoin without asking binance about the pair again, until the day has passed.
+    for (let i = 0; i < 3; i++) {
+      rt.clock.advance(H);
+      expect((await pollPrices(rt, deps, state)).failed).toEqual([]);
+    }
+    expect(binance.candleCalls.filter((c) => c.sinceMs > NOW - BACKFILL)).toHaveLength(1);
+    expect(binance.hasMarketCalls).toEqual(['TAO/USDT']);
+    expect(warnings(rt)).toHaveLength(1);
+  });
+
+  it('GIVEN the only venue delists the pair THEN one warning, no more requests for a day, and the other tokens continue', async () => {
+    const binance = new FakePriceSource('binance', { 'TAO/USDT': history(300), 'NEAR/USDT': history(3) });
+    const rt = await priceRuntime({ TAO: ['binance'], NEAR: ['binance'] });
+    const state = createPricePollState();
+    const deps = { sources: fakeVenues(binance) };
+    await pollPrices(rt, deps, state);
+    // As with ccxt: the cached market list still has the pair; only the candles request says -1121.
+    binance.failNext('candles', 'skip-symbol', { pair: 'TAO/USDT', count: 100 });
+
+    const results = [];
+    for (let i = 0; i < 60; i++) {
+      rt.clock.advance(MIN);
+      results.push(await pollPrices(rt, deps, state));
+    }
+
+    expect(new Set(results.map((r) => r.failed.join()))).toEqual(new Set(['TAO']));
+    expect(binance.candleCalls.filter((c) => c.pair === 'TAO/USDT')).toHaveLength(2);
+    expect(binance.candleCalls.filter((c) => c.pair === 'NEAR/USDT')).toHaveLength(61);
+    expect(warnings(rt)).toEqual([expect.objectContaining({ msg: 'pair no longer listed on venue (delisted?); not asked for again for a day', obj: expect.objectContaining({ symbol: 'TAO', venue: 'binance' }) })]);
+
+    // A day later the pair is asked for once more; still unknown, that is logged quietly.
+    rt.clock.advance(DAY);
+    await pollPrices(rt, deps, state);
+    expect(binance.candleCalls.filter((c) => c.pair === 'TAO/USDT')).toHaveLength(3);
+    expect(warnings(rt)).toHaveLength(1);
+    expect(records(rt, 'debug', 'pair still not listed on venue')).toHaveLength(1);
   });
 
   it('GIVEN a token no venue lists THEN warns that it cannot be priced, naming tokens.yaml, and quietens on repeats', async () => {
@@ -207,7 +242,7 @@ describe('pollPrices: choosing a venue', () => {
 
 describe('pollPrices: isolation', () => {
   it.each([
-    { name: 'a delisting', failure: 'skip-symbol' as const, level: 'warn' as const, msg: 'token cannot be priced' },
+    { name: 'a delisting', failure: 'skip-symbol' as const, level: 'warn' as const, msg: 'pair no longer listed on venue (delisted?); not asked for again for a day' },
     { name: 'a bug', failure: new TypeError('candle.time is undefined'), level: 'error' as const, msg: 'unexpected error while fetching prices (bug?)' },
   ])('GIVEN $name on one symbol THEN the other symbols are still fetched and stored', async ({ failure, level, msg }) => {
     const binance = new FakePriceSource('binance', { 'TAO/USDT': history(300), 'RENDER/USDT': history(4), 'NEAR/USDT': history(3) });
@@ -226,8 +261,7 @@ describe('pollPrices: isolation', () => {
 
 /**
  * With ccxt, hasMarket() answers from the market list loaded once, so a venue
- * outage usually shows up in candles() only. These document two bugs in
- * src/app/poll-prices.ts (see the report that came with this file).
+ * outage usually shows up in candles() only.
  */
 describe('pollPrices: an outage seen only by candles()', () => {
   async function settledOnBinance(symbols: string[]) {
@@ -242,41 +276,58 @@ describe('pollPrices: an outage seen only by candles()', () => {
     return { binance, kucoin, rt, state, deps };
   }
 
-  // Bug 1: a remembered venue is used even while it is backed off, so every token
-  // settled on it hits the dead venue in the same cycle and each hit counts as a
-  // new venue failure (warned at 1, 2, 4…, backoff growing per token).
+  it('GIVEN one failed candles request THEN that token uses its next venue for the cycle and the other tokens stay on the venue', async () => {
+    const { binance, kucoin, rt, state, deps } = await settledOnBinance(['TAO', 'RENDER', 'NEAR']);
+    binance.failNext('candles', 'retry', { pair: 'TAO/USDT' });
+    rt.clock.advance(5 * MIN);
+
+    const result = await pollPrices(rt, deps, state);
+
+    expect(result.failed).toEqual([]);
+    expect(kucoin.candleCalls.map((c) => c.pair)).toEqual(['TAO/USDT']);
+    expect(binance.candleCalls.slice(3).map((c) => c.pair)).toEqual(['TAO/USDT', 'RENDER/USDT', 'NEAR/USDT']);
+    expect(warnings(rt)).toEqual([]);
+    expect(records(rt, 'debug', 'exchange request failed; not counted as down yet')).toHaveLength(1);
+
+    // The next cycle TAO is back on its preferred venue.
+    rt.clock.advance(5 * MIN);
+    await pollPrices(rt, deps, state);
+    expect(binance.candleCalls.slice(6).map((c) => c.pair)).toEqual(['TAO/USDT', 'RENDER/USDT', 'NEAR/USDT']);
+    expect(records(rt, 'info', 'exchange reachable again')).toEqual([]);
+  });
+
   it('GIVEN tokens settled on a venue that goes down THEN the venue is warned about once and the other tokens use the next venue in that cycle', async () => {
     const { binance, kucoin, rt, state, deps } = await settledOnBinance(['TAO', 'RENDER', 'NEAR']);
     binance.failNext('candles', 'retry', { count: 100 });
     rt.clock.advance(5 * MIN);
 
-    await pollPrices(rt, deps, state);
+    const result = await pollPrices(rt, deps, state);
 
+    expect(result.failed).toEqual([]);
     expect(records(rt, 'warn', VENUE_DOWN)).toHaveLength(1);
-    expect(binance.candleCalls).toHaveLength(3 + 1);
-    expect(kucoin.candleCalls.map((c) => c.pair)).toEqual(expect.arrayContaining(['RENDER/USDT', 'NEAR/USDT']));
+    // Two failed requests in a row make the venue down; NEAR does not even try it.
+    expect(binance.candleCalls.slice(3).map((c) => c.pair)).toEqual(['TAO/USDT', 'RENDER/USDT']);
+    expect(kucoin.candleCalls.map((c) => c.pair)).toEqual(['TAO/USDT', 'RENDER/USDT', 'NEAR/USDT']);
   });
 
-  // Bug 2: hasMarket() succeeding (from the cached market list) counts as the venue
-  // being reachable again, which resets its failure streak and backoff every cycle:
-  // the outage is warned about on every cycle, "exchange reachable again" is logged
-  // every cycle although it never was, and the token never moves to its next venue.
-  it('GIVEN a venue whose candles stay down for many cycles THEN warnings are rate-limited and the token moves to its next venue', async () => {
+  it('GIVEN a venue whose candles stay down for many cycles THEN warnings are rate-limited, probes back off and the tokens stay priced', async () => {
     const { binance, kucoin, rt, state, deps } = await settledOnBinance(['TAO']);
     binance.failNext('candles', 'retry', { count: 100 });
 
     const results = [];
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0; i < 12; i++) {
       rt.clock.advance(5 * MIN);
       results.push(await pollPrices(rt, deps, state));
     }
 
-    // Warned on the 1st, 2nd, 4th… consecutive failure of the venue, however many of them there were.
+    // Warned on the 2nd, 4th, 8th… consecutive failure of the venue (the first is one bad request).
     const streaks = records(rt, 'warn', VENUE_DOWN).map((r) => (r.obj as { failures: number }).failures);
-    expect(streaks).toEqual([1, 2, 4, 8].slice(0, streaks.length));
+    expect(streaks).toEqual([2, 4]);
+    // One probe per cycle at first, then fewer as the backoff doubles past the cycle interval.
+    expect(binance.candleCalls.length - 1).toBeLessThan(8);
     expect(records(rt, 'info', 'exchange reachable again')).toEqual([]);
-    expect(kucoin.candleCalls.length).toBeGreaterThan(0);
-    expect(results.at(-1)!.failed).toEqual([]);
+    expect(kucoin.candleCalls).toHaveLength(12);
+    expect(results.every((r) => r.failed.length === 0)).toBe(true);
   });
 });
 

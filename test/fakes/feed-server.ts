@@ -2,10 +2,13 @@
  * A loopback HTTP server that imitates feed hosts: per-path routes with a
  * status, headers, a (compressed) body, redirects, slow or stalled responses,
  * and validator handling (ETag / Last-Modified → 304) like a real CDN.
+ * Hostile hosts too: a body dripped forever, an endless body, a gzip bomb
+ * generated as it is read, and connections reset mid-headers or mid-body.
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { brotliCompressSync, constants as zlibConstants, createGzip, deflateSync, gzipSync } from 'node:zlib';
 
 export interface FeedRoute {
   /** Default 200 (or 301 with `redirectTo`). */
@@ -26,8 +29,29 @@ export interface FeedRoute {
   hang?: boolean;
   /** Omit Content-Length so the body is sent chunked. */
   chunked?: boolean;
+  /** Send the headers, then `bytes` of the body (cycling through it) every `everyMs`, forever. */
+  drip?: { bytes: number; everyMs: number };
+  /** Send the headers, then the body repeated forever, as fast as the client reads. */
+  endless?: boolean;
+  /**
+   * A gzip body that inflates to `expandsToBytes` (an RSS opening, then spaces). It is compressed
+   * as the client reads, so the server never holds it: only the client's byte cap stops it.
+   */
+  gzipBomb?: { expandsToBytes: number };
+  /** Write part of the status line and headers, then drop the connection. */
+  resetMidHeaders?: boolean;
+  /** Send the headers (with the full Content-Length) and this many body bytes, then drop the connection. */
+  resetAfterBytes?: number;
   /** Full control, for anything the options above cannot express. */
   handler?: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+/** What a streamed route (drip, endless, gzip bomb) produced before the client stopped reading. */
+export interface StreamedBytes {
+  /** Body bytes generated, before compression. */
+  plain: number;
+  /** Bytes written to the socket (compressed, for the bomb). */
+  wire: number;
 }
 
 export interface RecordedRequest {
@@ -43,6 +67,8 @@ export interface FeedServer {
   route(path: string, route: FeedRoute): void;
   /** Every request received, in order. */
   readonly requests: RecordedRequest[];
+  /** Per path, totals over every request to a streamed route. */
+  readonly streamed: Map<string, StreamedBytes>;
   close(): Promise<void>;
 }
 
@@ -50,6 +76,14 @@ export interface FeedServer {
 export async function startFeedServer(routes: Record<string, FeedRoute> = {}): Promise<FeedServer> {
   const table = new Map(Object.entries(routes));
   const requests: RecordedRequest[] = [];
+  const streamed = new Map<string, StreamedBytes>();
+  const counterFor = (path: string): StreamedBytes => {
+    let counter = streamed.get(path);
+    if (!counter) streamed.set(path, (counter = { plain: 0, wire: 0 }));
+    return counter;
+  };
+  // Drip timers outlive their responses when a test forgets a route: close() clears them.
+  const timers = new Set<NodeJS.Timeout>();
 
   const server: Server = createServer((req, res) => {
     const path = req.url ?? '/';
@@ -59,7 +93,7 @@ export async function startFeedServer(routes: Record<string, FeedRoute> = {}): P
       res.writeHead(404, { 'content-type': 'text/plain' }).end('no such feed');
       return;
     }
-    serve(route, req, res);
+    serve(route, req, res, { counter: () => counterFor(path), timers });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -70,8 +104,11 @@ export async function startFeedServer(routes: Record<string, FeedRoute> = {}): P
     url: (path) => `${origin}${path}`,
     route: (path, route) => void table.set(path, route),
     requests,
+    streamed,
     close: () =>
       new Promise<void>((resolve) => {
+        for (const timer of timers) clearInterval(timer);
+        timers.clear();
         // Stalled and hanging responses keep sockets open; close() alone would wait for them.
         server.closeAllConnections();
         server.close(() => resolve());
@@ -79,9 +116,19 @@ export async function startFeedServer(routes: Record<string, FeedRoute> = {}): P
   };
 }
 
-function serve(route: FeedRoute, req: IncomingMessage, res: ServerResponse): void {
+interface StreamContext {
+  counter: () => StreamedBytes;
+  timers: Set<NodeJS.Timeout>;
+}
+
+function serve(route: FeedRoute, req: IncomingMessage, res: ServerResponse, ctx: StreamContext): void {
   if (route.handler) return route.handler(req, res);
   if (route.hang) return;
+  if (route.resetMidHeaders) {
+    // Raw bytes on the socket: the client sees a response that stops inside its headers.
+    res.socket?.end('HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Le', () => res.socket?.destroy());
+    return;
+  }
 
   const headers: Record<string, string> = { ...route.headers };
   if (route.etag) headers.etag = route.etag;
@@ -102,6 +149,14 @@ function serve(route: FeedRoute, req: IncomingMessage, res: ServerResponse): voi
   }
   const status = route.status ?? (route.redirectTo !== undefined ? 301 : 200);
 
+  if (route.gzipBomb) return serveGzipBomb(route.gzipBomb.expandsToBytes, status, headers, res, ctx.counter());
+  if (route.endless) return serveEndless(body, status, headers, res, ctx.counter());
+  if (route.drip) return serveDrip(body, route.drip, status, headers, res, ctx);
+  if (route.resetAfterBytes !== undefined) {
+    res.writeHead(status, { ...headers, 'content-length': String(body.byteLength) });
+    res.write(body.subarray(0, route.resetAfterBytes), () => res.socket?.destroy());
+    return;
+  }
   if (route.stallAfterBytes !== undefined) {
     res.writeHead(status, headers);
     res.write(body.subarray(0, route.stallAfterBytes));
@@ -117,4 +172,67 @@ function serve(route: FeedRoute, req: IncomingMessage, res: ServerResponse): voi
   } else {
     res.end(body);
   }
+}
+
+function serveDrip(body: Buffer, drip: { bytes: number; everyMs: number }, status: number, headers: Record<string, string>, res: ServerResponse, ctx: StreamContext): void {
+  const source = body.byteLength > 0 ? body : Buffer.from(' ');
+  const counter = ctx.counter();
+  res.writeHead(status, headers);
+  let offset = 0;
+  const timer = setInterval(() => {
+    const slice = Buffer.alloc(drip.bytes);
+    for (let i = 0; i < drip.bytes; i++) slice[i] = source[(offset + i) % source.byteLength]!;
+    offset += drip.bytes;
+    counter.plain += slice.byteLength;
+    counter.wire += slice.byteLength;
+    res.write(slice);
+  }, drip.everyMs);
+  ctx.timers.add(timer);
+  res.on('close', () => {
+    clearInterval(timer);
+    ctx.timers.delete(timer);
+  });
+}
+
+function serveEndless(body: Buffer, status: number, headers: Record<string, string>, res: ServerResponse, counter: StreamedBytes): void {
+  const chunk = Buffer.concat(Array.from({ length: Math.max(1, Math.ceil(65_536 / Math.max(1, body.byteLength))) }, () => body.byteLength > 0 ? body : Buffer.from(' ')));
+  res.writeHead(status, headers);
+  let closed = false;
+  res.on('close', () => (closed = true));
+  const pump = (): void => {
+    // Write until the socket pushes back, then wait for it to drain: the client's pace sets ours.
+    while (!closed) {
+      counter.plain += chunk.byteLength;
+      counter.wire += chunk.byteLength;
+      if (!res.write(chunk)) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+  };
+  pump();
+}
+
+function serveGzipBomb(expandsToBytes: number, status: number, headers: Record<string, string>, res: ServerResponse, counter: StreamedBytes): void {
+  const opening = Buffer.from('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>');
+  const filler = Buffer.alloc(1 << 20, 0x20);
+  let remaining = expandsToBytes;
+  const plain = new Readable({
+    // Generated on demand: nothing is produced faster than gzip and the socket consume it.
+    read() {
+      if (remaining <= 0) return void this.push(null);
+      const next = remaining === expandsToBytes ? opening : filler.subarray(0, Math.min(filler.byteLength, remaining));
+      remaining -= next.byteLength;
+      counter.plain += next.byteLength;
+      this.push(next);
+    },
+  });
+  const gzip = createGzip({ level: zlibConstants.Z_BEST_COMPRESSION });
+  gzip.on('data', (compressed: Buffer) => (counter.wire += compressed.byteLength));
+  res.writeHead(status, { ...headers, 'content-encoding': 'gzip' });
+  plain.pipe(gzip).pipe(res);
+  res.on('close', () => {
+    plain.destroy();
+    gzip.destroy();
+  });
 }

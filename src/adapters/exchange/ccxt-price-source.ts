@@ -125,7 +125,10 @@ export async function createCcxtPriceSource(options: CcxtPriceSourceOptions): Pr
     try {
       return await loadMarkets();
     } catch (error) {
-      throw translateCcxtError(error, { venue, pair, operation: `loading markets ${operation}`, timeoutMs }) ?? error;
+      throw (
+        translateCcxtError(error, { venue, pair, operation: `loading markets ${operation}`, timeoutMs, responseHeaders: exchange.last_response_headers }) ??
+        error
+      );
     }
   }
 
@@ -134,7 +137,13 @@ export async function createCcxtPriceSource(options: CcxtPriceSourceOptions): Pr
       return await exchange.fetchOHLCV(pair, timeframe, since, limit);
     } catch (error) {
       throw (
-        translateCcxtError(error, { venue, pair, operation: `fetching ${pair} ${timeframe} candles`, timeoutMs }) ??
+        translateCcxtError(error, {
+          venue,
+          pair,
+          operation: `fetching ${pair} ${timeframe} candles`,
+          timeoutMs,
+          responseHeaders: exchange.last_response_headers,
+        }) ??
         error
       );
     }
@@ -358,6 +367,11 @@ export interface CcxtErrorContext {
   /** What we were doing, completing "… while <operation>". */
   operation: string;
   timeoutMs: number;
+  /**
+   * Headers of the last response ccxt read (`exchange.last_response_headers`). Only consulted
+   * when the error carries an HTTP status, i.e. when that response is the one that failed.
+   */
+  responseHeaders?: Readonly<Record<string, unknown>>;
 }
 
 interface Rule {
@@ -457,8 +471,18 @@ export function translateCcxtError(error: unknown, ctx: CcxtErrorContext): Excha
   const rule = byStatus ?? byClass;
   if (rule === undefined) return undefined;
   const detail = raw.length > DEFAULTS.causeChars ? `${raw.slice(0, DEFAULTS.causeChars)}…` : raw;
-  const message =
-    `${ctx.venue} ${rule.says(ctx, status)} while ${ctx.operation}: ${ADVICE[rule.action](ctx)}` +
-    ` [${chain[0] ?? 'Error'}: ${detail}]`;
-  return new ExchangeError(rule.action, message, { venue: ctx.venue, symbol: ctx.pair, cause: error });
+  const retryAfterMs = rule.action === 'back-off' && status !== undefined ? retryAfterMsOf(ctx.responseHeaders) : undefined;
+  const advice = retryAfterMs === undefined ? ADVICE[rule.action](ctx) : `it asks us to wait ${retryAfterMs / 1000} s (Retry-After)`;
+  const message = `${ctx.venue} ${rule.says(ctx, status)} while ${ctx.operation}: ${advice} [${chain[0] ?? 'Error'}: ${detail}]`;
+  // retryAfterMs rides along in details until ExchangeError declares it (see poll-prices' retryAfterMsOf).
+  const details: { venue: string; symbol?: string; cause: unknown; retryAfterMs?: number } = { venue: ctx.venue, symbol: ctx.pair, cause: error };
+  if (retryAfterMs !== undefined) details.retryAfterMs = retryAfterMs;
+  return new ExchangeError(rule.action, message, details);
+}
+
+/** Retry-After in delta-seconds, as Binance sends it with 429 and 418 (header names as ccxt capitalises them). */
+function retryAfterMsOf(headers: Readonly<Record<string, unknown>> | undefined): number | undefined {
+  if (headers === undefined) return undefined;
+  const value = Object.entries(headers).find(([name]) => name.toLowerCase() === 'retry-after')?.[1];
+  return typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) * 1000 : undefined;
 }

@@ -13,11 +13,18 @@ export interface HttpFeedFetcherOptions {
   userAgent?: string;
   /** Redirects followed before giving up. */
   maxRedirects?: number;
+  /**
+   * Makes the signal that ends a fetch after `timeoutMs` (all hops and the body). Default
+   * `AbortSignal.timeout`. Tests pass signals they fire themselves, so a cycle's timeouts are
+   * driven by the test rather than by how busy the machine is.
+   */
+  deadline?: (timeoutMs: number) => AbortSignal;
 }
 
 const DEFAULTS = {
   userAgent: 'NarrativeRadar/0.1 (+feed reader; conditional GET)',
   maxRedirects: 5,
+  deadline: (timeoutMs: number) => AbortSignal.timeout(timeoutMs),
 } as const satisfies Required<HttpFeedFetcherOptions>;
 
 const ACCEPT =
@@ -31,6 +38,7 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 export function createHttpFeedFetcher(options: HttpFeedFetcherOptions = {}): FeedFetcher {
   const userAgent = options.userAgent ?? DEFAULTS.userAgent;
   const maxRedirects = options.maxRedirects ?? DEFAULTS.maxRedirects;
+  const deadline = options.deadline ?? DEFAULTS.deadline;
 
   return {
     async fetch(request: FeedRequest): Promise<FetchResult> {
@@ -38,7 +46,7 @@ export function createHttpFeedFetcher(options: HttpFeedFetcherOptions = {}): Fee
       if (request.etag) headers['if-none-match'] = request.etag;
       if (request.lastModified) headers['if-modified-since'] = request.lastModified;
       // One deadline for every redirect hop and the body read: a feed that trickles bytes must still end.
-      const signal = AbortSignal.timeout(request.timeoutMs);
+      const signal = deadline(request.timeoutMs);
       let url = toHttpUrl(request.url);
       const visited = new Set<string>([url.href]);
 
@@ -166,7 +174,7 @@ async function readCapped(response: Response, maxBytes: number, url: string): Pr
 }
 
 function tooLarge(url: string, maxBytes: number, detail: string): FeedError {
-  return new FeedError('too-large', `feed at ${url} exceeds the ${maxBytes}-byte limit (${detail}) — raise maxBytes for this feed or find a smaller feed`, {
+  return new FeedError('too-large', `feed at ${url} exceeds the ${maxBytes}-byte limit (${detail}) — raise feeds.defaults.maxBytes in feeds.yaml if the feed is genuine, or find a smaller feed`, {
     url,
     retryable: false,
   });
@@ -180,19 +188,36 @@ async function discard(response: Response): Promise<void> {
 function statusError(response: Response, url: string): FeedError {
   const { status } = response;
   const what = `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''} from ${url}`;
-  const details = (retryable: boolean) => ({ url, status, retryable });
-  if (status === 404) return new FeedError('gone', `${what} — check the feed URL`, details(false));
+  const retryAfterMs = retryAfterMsOf(response);
+  const asked = retryAfterMs === undefined ? '' : ` (Retry-After: ${response.headers.get('retry-after')})`;
+  // retryAfterMs rides along in details until FeedError declares it (see poll-feeds' retryAfterMsOf).
+  const details = (retryable: boolean) => {
+    const d: { url: string; status: number; retryable: boolean; retryAfterMs?: number } = { url, status, retryable };
+    if (retryAfterMs !== undefined) d.retryAfterMs = retryAfterMs;
+    return d;
+  };
+  // A 404 is often temporary (a CMS migration, a CDN purge): back off and disable only if it persists.
+  if (status === 404) return new FeedError('http', `${what} — no feed at this URL; check it (retried with backoff, disabled if it persists)`, details(true));
   if (status === 410) return new FeedError('gone', `${what} — the publisher removed this feed; remove it or find its new URL`, details(false));
-  if (status === 429) {
-    const retryAfter = response.headers.get('retry-after');
-    return new FeedError('http', `${what} — rate limited${retryAfter ? ` (Retry-After: ${retryAfter})` : ''}; poll this feed less often`, details(true));
-  }
-  if (status >= 500) return new FeedError('http', `${what} — the server failed; it will be retried`, details(true));
+  if (status === 429) return new FeedError('http', `${what} — rate limited${asked}; poll this feed less often`, details(true));
+  if (status >= 500) return new FeedError('http', `${what} — the server failed${asked}; it will be retried`, details(true));
   if (status === 408 || status === 425) return new FeedError('http', `${what} — the server gave up waiting; it will be retried`, details(true));
   if (status === 401 || status === 403) {
     return new FeedError('http', `${what} — access denied: the feed needs credentials or blocks this client`, details(false));
   }
   return new FeedError('http', `${what} — the server refused the request; check the feed URL`, details(false));
+}
+
+/** Retry-After as a delay: delta-seconds, or an HTTP date measured against the response's own Date header. */
+function retryAfterMsOf(response: Response): number | undefined {
+  const value = response.headers.get('retry-after')?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  if (Number.isNaN(at)) return undefined;
+  const sent = Date.parse(response.headers.get('date') ?? '');
+  const delay = at - (Number.isNaN(sent) ? Date.now() : sent);
+  return delay > 0 ? delay : undefined;
 }
 
 function isHtmlType(contentType: string | undefined): boolean {

@@ -103,6 +103,34 @@ describe('fake Binance', () => {
     expect((await get('/api/v3/exchangeInfo')).status).toBe(200);
   });
 
+  it('GIVEN a 418 with a Retry-After THEN the ban message names the same end time, as epoch ms', async () => {
+    fake.failNext('klines', { status: 418, retryAfterSeconds: 7200 });
+    const before = Date.now();
+    const { status, headers, body } = await get('/api/v3/klines?symbol=TAOUSDT&interval=1h&limit=1');
+    expect({ status, retryAfter: headers.get('retry-after') }).toEqual({ status: 418, retryAfter: '7200' });
+    const { code, msg } = body as { code: number; msg: string };
+    expect(code).toBe(-1003);
+    const until = Number(/IP banned until (\d+)\./.exec(msg)?.[1]);
+    expect(until - before).toBeGreaterThanOrEqual(7_200_000);
+    expect(until - before).toBeLessThan(7_260_000);
+  });
+
+  it('GIVEN a fault for one symbol THEN only that symbol\'s requests get it', async () => {
+    fake.setCandles('NEARUSDT', '1h', hourly(3));
+    fake.failNext('klines', 502, 1, 'NEAR/USDT');
+    const tao = await get('/api/v3/klines?symbol=TAOUSDT&interval=1h&limit=1');
+    const near = await get('/api/v3/klines?symbol=NEARUSDT&interval=1h&limit=1');
+    expect([tao.status, near.status]).toEqual([200, 502]);
+    expect(near.body).toBe('<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>');
+  });
+
+  it('GIVEN an outage THEN every route fails until it is lifted', async () => {
+    fake.setOutage(503);
+    expect([(await get('/api/v3/exchangeInfo')).status, (await get('/api/v3/klines?symbol=TAOUSDT&interval=1h&limit=1')).status]).toEqual([503, 503]);
+    fake.setOutage(undefined);
+    expect((await get('/api/v3/exchangeInfo')).status).toBe(200);
+  });
+
   it('GIVEN requests THEN they are logged with route, query and status', async () => {
     fake.failNext('*', 503);
     await get('/api/v3/exchangeInfo');

@@ -236,6 +236,28 @@ describe('createCcxtPriceSource: failures become actions', () => {
     expect(await source.candles('TAO/USDT', '1h', T0, 2)).toEqual(tao.slice(0, 2));
   });
 
+  it.each([
+    { status: 429, retryAfterSeconds: 600 },
+    { status: 418, retryAfterSeconds: 7200 },
+  ])('GIVEN klines answers $status with Retry-After $retryAfterSeconds THEN back-off carrying retryAfterMs, and the message says how long', async ({ status, retryAfterSeconds }) => {
+    const source = await binance();
+    fake.failNext('klines', { status, retryAfterSeconds });
+    const error = await rejectionOf(source.candles('TAO/USDT', '1h', T0, 10));
+    expect(error.action).toBe('back-off');
+    expect(error.details).toMatchObject({ venue: 'binance', symbol: 'TAO/USDT', retryAfterMs: retryAfterSeconds * 1000 });
+    expect(error.message).toContain(`while fetching TAO/USDT 1h candles: it asks us to wait ${retryAfterSeconds} s (Retry-After)`);
+  });
+
+  it('GIVEN a network error after a rate-limited answer THEN the old Retry-After is not reused', async () => {
+    const source = await binance();
+    fake.failNext('klines', { status: 429, retryAfterSeconds: 600 });
+    await rejectionOf(source.candles('TAO/USDT', '1h', T0, 10));
+    fake.failNext('klines', 'reset');
+    const error = await rejectionOf(source.candles('TAO/USDT', '1h', T0, 10));
+    expect(error.action).toBe('retry');
+    expect('retryAfterMs' in error.details).toBe(false);
+  });
+
   it('GIVEN klines answers too slowly THEN retry, saying how long we waited', async () => {
     const source = await binance({ timeoutMs: 1_000 });
     await source.hasMarket('TAO/USDT');

@@ -75,6 +75,11 @@ describe('createHttpFeedFetcher: success', () => {
     expect(okBody(await fetcher.fetch(request('/cp1252.xml')))).toBe(xml);
   });
 
+  it('GIVEN application/octet-stream with an RSS body THEN returns the feed', async () => {
+    server.route('/octet.xml', { body: RSS, headers: { 'content-type': 'application/octet-stream' } });
+    expect(okBody(await fetcher.fetch(request('/octet.xml')))).toBe(RSS);
+  });
+
   it('GIVEN a text/html content type but an RSS body THEN returns the feed (misconfigured servers are common)', async () => {
     server.route('/html-typed.xml', { body: RSS, headers: { 'content-type': 'text/html' } });
     expect(okBody(await fetcher.fetch(request('/html-typed.xml')))).toBe(RSS);
@@ -157,7 +162,7 @@ describe('createHttpFeedFetcher: redirects', () => {
 
 describe('createHttpFeedFetcher: HTTP status errors', () => {
   it.each([
-    { status: 404, kind: 'gone', retryable: false, text: 'HTTP 404 Not Found from URL — check the feed URL' },
+    { status: 404, kind: 'http', retryable: true, text: 'HTTP 404 Not Found from URL — no feed at this URL; check it (retried with backoff, disabled if it persists)' },
     { status: 410, kind: 'gone', retryable: false, text: 'HTTP 410 Gone from URL — the publisher removed this feed' },
     { status: 500, kind: 'http', retryable: true, text: 'HTTP 500 Internal Server Error from URL — the server failed' },
     { status: 503, kind: 'http', retryable: true, text: 'HTTP 503 Service Unavailable from URL' },
@@ -178,8 +183,32 @@ describe('createHttpFeedFetcher: HTTP status errors', () => {
     expect(error.message).toContain(text.replace('URL', server.url(path)));
   });
 
-  it('GIVEN an unknown path on the fake THEN 404 is gone (the default route)', async () => {
-    expect((await fetchError(request('/missing'))).kind).toBe('gone');
+  it('GIVEN an unknown path on the fake THEN 404, retryable (the default route)', async () => {
+    expect(await fetchError(request('/missing'))).toMatchObject({ kind: 'http', retryable: true, details: { status: 404 } });
+  });
+
+  it.each([
+    { status: 503, retryAfter: '120', text: 'HTTP 503 Service Unavailable from URL — the server failed (Retry-After: 120); it will be retried' },
+    { status: 429, retryAfter: '90', text: 'HTTP 429 Too Many Requests from URL — rate limited (Retry-After: 90); poll this feed less often' },
+  ])('GIVEN HTTP $status with Retry-After $retryAfter THEN the delay is in the message and in details.retryAfterMs', async ({ status, retryAfter, text }) => {
+    const path = `/retry-after-${status}`;
+    server.route(path, { status, headers: { 'retry-after': retryAfter } });
+    const error = await fetchError(request(path));
+    expect(error.message).toBe(text.replace('URL', server.url(path)));
+    expect(error.details).toMatchObject({ retryable: true, retryAfterMs: Number(retryAfter) * 1000 });
+  });
+
+  it('GIVEN Retry-After as an HTTP date THEN the delay is measured from the response Date header', async () => {
+    server.route('/retry-after-date', {
+      status: 503,
+      headers: { date: 'Wed, 09 Apr 2025 10:00:00 GMT', 'retry-after': 'Wed, 09 Apr 2025 10:30:00 GMT' },
+    });
+    expect((await fetchError(request('/retry-after-date'))).details).toMatchObject({ retryAfterMs: 30 * 60_000 });
+  });
+
+  it('GIVEN a 5xx without Retry-After THEN details carry no retryAfterMs', async () => {
+    server.route('/plain-502', { status: 502 });
+    expect('retryAfterMs' in (await fetchError(request('/plain-502'))).details).toBe(false);
   });
 });
 
@@ -197,6 +226,26 @@ describe('createHttpFeedFetcher: size cap', () => {
     expect(error.kind).toBe('too-large');
     expect(error.retryable).toBe(false);
     expect(error.message).toContain(`feed at ${server.url(path)} exceeds the 10000-byte limit`);
+  });
+
+  it('GIVEN an endless body THEN fails too-large once the cap is reached, and the server stops soon after', async () => {
+    server.route('/endless', { body: RSS, endless: true });
+    const error = await fetchError(request('/endless', { maxBytes: 200_000 }));
+    expect(error.kind).toBe('too-large');
+    expect(error.message).toContain(`feed at ${server.url('/endless')} exceeds the 200000-byte limit (the body is larger)`);
+    // Socket buffers hold a few hundred kB at most: nothing like an unbounded download happened.
+    expect(server.streamed.get('/endless')!.plain).toBeLessThan(20_000_000);
+  });
+
+  it('GIVEN a gzip bomb expanding to 10 GiB THEN fails too-large having inflated only about the cap', async () => {
+    server.route('/bomb', { gzipBomb: { expandsToBytes: 10 * 2 ** 30 }, headers: { 'content-type': 'application/rss+xml' } });
+    const error = await fetchError(request('/bomb', { maxBytes: 1_000_000 }));
+    expect(error.kind).toBe('too-large');
+    expect(error.retryable).toBe(false);
+    expect(error.message).toContain(`feed at ${server.url('/bomb')} exceeds the 1000000-byte limit (the gzip body expands past that)`);
+    const { plain, wire } = server.streamed.get('/bomb')!;
+    expect(plain).toBeLessThan(200_000_000);
+    expect(wire).toBeLessThan(plain / 100);
   });
 
   it('GIVEN a body exactly at the cap THEN accepts it', async () => {
@@ -218,6 +267,29 @@ describe('createHttpFeedFetcher: timeouts and network failures', () => {
     server.route('/stall', { body: RSS, stallAfterBytes: 10, headers: { 'content-type': 'application/rss+xml' } });
     const error = await fetchError(request('/stall', { timeoutMs: 150 }));
     expect(error.kind).toBe('timeout');
+  });
+
+  it('GIVEN a body dripping a few bytes at a time forever THEN the one deadline still fires', async () => {
+    server.route('/drip', { body: RSS, drip: { bytes: 4, everyMs: 20 }, headers: { 'content-type': 'application/rss+xml' } });
+    const error = await fetchError(request('/drip', { timeoutMs: 200 }));
+    expect(error.kind).toBe('timeout');
+    expect(error.message).toBe(`timed out after 200 ms fetching ${server.url('/drip')} — the server is slow or unreachable; it will be retried`);
+    expect(server.streamed.get('/drip')!.plain).toBeGreaterThan(0);
+  });
+
+  it('GIVEN the connection is dropped inside the response headers THEN fails as network, retryable', async () => {
+    server.route('/reset-headers', { resetMidHeaders: true });
+    const error = await fetchError(request('/reset-headers'));
+    expect(error).toMatchObject({ kind: 'network', retryable: true });
+    expect(error.message).toMatch(new RegExp(`^network error fetching ${server.url('/reset-headers')}: `));
+    expect(error.message).toContain('the connection was dropped');
+  });
+
+  it('GIVEN the connection is dropped after part of a declared body THEN fails as network', async () => {
+    server.route('/reset-body', { body: RSS, resetAfterBytes: 20 });
+    const error = await fetchError(request('/reset-body'));
+    expect(error).toMatchObject({ kind: 'network', retryable: true });
+    expect(error.message).toContain('the connection was dropped');
   });
 
   it('GIVEN a closed port THEN fails as network with ECONNREFUSED in the message', async () => {
