@@ -1,6 +1,14 @@
 /**
  * The SQLite adapter: the only module that speaks SQL. WAL mode, prepared
  * statements, synchronous transactions (never await inside one).
+ *
+ * Crash safety (kill -9 at any point): every commit is appended to the WAL
+ * with write(), so it survives the death of the process at once; an
+ * interrupted transaction leaves nothing behind. `synchronous = NORMAL` skips
+ * the fsync per commit, which only matters when the machine itself goes down:
+ * then the last commits may be lost, always as a whole suffix, so the database
+ * stays consistent. The outbox commits that bracket a send are fsynced anyway
+ * (see {@link DeliveryAttempts}), so a committed "sent" never comes undone.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -22,6 +30,7 @@ type Row = Record<string, unknown>;
 
 function migrate(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)');
+  const isApplied = db.prepare('SELECT 1 FROM schema_migrations WHERE name = ?');
   const applied = new Set((db.prepare('SELECT name FROM schema_migrations').all() as { name: string }[]).map((r) => r.name));
   const known = new Set(MIGRATIONS.map((m) => m.name));
   const unknown = [...applied].filter((name) => !known.has(name));
@@ -31,10 +40,13 @@ function migrate(db: Database.Database): void {
   const record = db.prepare('INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)');
   for (const m of MIGRATIONS) {
     if (applied.has(m.name) || m.sql.trim() === '') continue;
+    // IMMEDIATE takes the write lock first, and the check inside it sees a migration
+    // another process (a CLI command started alongside the bot) applied meanwhile.
     db.transaction(() => {
+      if (isApplied.get(m.name)) return;
       db.exec(m.sql);
       record.run(m.name, Date.now());
-    })();
+    }).immediate();
   }
 }
 
@@ -43,11 +55,70 @@ export function openSqliteDatabase(file: string): Database.Database {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  // Durable against a killed process (see the top of this file); fsync per commit only where it counts.
+  db.pragma(`synchronous = ${DEFAULT_SYNCHRONOUS}`);
   db.pragma('foreign_keys = ON');
+  // A CLI command run beside the bot waits for the bot's write to finish instead of failing SQLITE_BUSY.
   db.pragma('busy_timeout = 5000');
   migrate(db);
   return db;
+}
+
+const DEFAULT_SYNCHRONOUS = 'NORMAL';
+
+/**
+ * Run `fn` and commit it with `synchronous = FULL`: the WAL is fsynced, so this
+ * commit, and every one before it, survives even a power loss. Inside an open
+ * transaction the enclosing commit decides, so `fn` just joins it.
+ */
+function committedDurably(db: Database.Database): <T>(fn: () => T) => T {
+  const full = db.prepare('PRAGMA synchronous = FULL');
+  const normal = db.prepare(`PRAGMA synchronous = ${DEFAULT_SYNCHRONOUS}`);
+  return (fn) => {
+    if (db.inTransaction) return fn();
+    full.run();
+    try {
+      return fn();
+    } finally {
+      normal.run();
+    }
+  };
+}
+
+/**
+ * Which deliveries may already have reached their chat. The delivery worker
+ * marks a delivery just before handing it to the chat API; recording its
+ * outcome (sent or failed) clears the mark. A pending delivery that still
+ * carries it was in flight when the process died: the platform may have
+ * posted it, and re-sending may show it twice where the API has no
+ * idempotency key (Telegram, Discord webhooks).
+ *
+ * The SQLite store implements it; it becomes part of CoreStore (src/app/store.ts),
+ * with `Delivery.interruptedAt`, once the delivery worker calls it. Until then,
+ * `withDeliveryAttempts(store)` gives typed access.
+ */
+export interface DeliveryAttempts {
+  /** Record that `deliveryId` is being sent now; fsynced, so the alert it sends is durable before it is seen. */
+  markDeliveryAttempting(deliveryId: number, nowMs: number): void;
+  /** Pending deliveries whose last send was interrupted by the process dying, oldest first. */
+  interruptedDeliveries(): InterruptedDelivery[];
+}
+
+export interface InterruptedDelivery {
+  id: number;
+  alertId: number;
+  destination: string;
+  /** When the interrupted send started, epoch ms. */
+  attemptingAt: number;
+}
+
+/** The {@link DeliveryAttempts} side of a store opened here. */
+export function withDeliveryAttempts(store: Store): Store & DeliveryAttempts {
+  const attempts = store as Partial<DeliveryAttempts>;
+  if (typeof attempts.markDeliveryAttempting !== 'function' || typeof attempts.interruptedDeliveries !== 'function') {
+    throw new Error('this store does not record delivery attempts (only the SQLite store does)');
+  }
+  return store as Store & DeliveryAttempts;
 }
 
 /** Open the database at `file` and return the store over it. */
@@ -64,9 +135,11 @@ const json = (v: unknown) => JSON.stringify(v);
 const parseJson = <T>(v: unknown): T => JSON.parse(String(v)) as T;
 const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
 
-function createSqliteCoreStore(db: Database.Database): CoreStore {
+function createSqliteCoreStore(db: Database.Database): CoreStore & DeliveryAttempts {
+  const durably = committedDurably(db);
   const q = {
     feedState: db.prepare('SELECT * FROM feed_state WHERE feed_id = ?'),
+    feedHasUnanalyzed: db.prepare('SELECT 1 FROM posts WHERE feed_id = ? AND analysis IS NULL LIMIT 1'),
     saveFeedState: db.prepare(`
       INSERT INTO feed_state (feed_id, etag, last_modified, last_success_at, last_attempt_at, failures, next_poll_at,
                               disabled_at, disabled_reason, last_error, items_seen)
@@ -77,9 +150,10 @@ function createSqliteCoreStore(db: Database.Database): CoreStore {
         failures = excluded.failures, next_poll_at = excluded.next_poll_at, disabled_at = excluded.disabled_at,
         disabled_reason = excluded.disabled_reason, last_error = excluded.last_error, items_seen = excluded.items_seen`),
     postSeen: db.prepare(`
-      SELECT 1 FROM posts WHERE id = @id OR (@url <> '' AND url = @url)
+      SELECT id, analysis IS NULL AS unanalyzed FROM posts WHERE id = @id OR (@url <> '' AND url = @url)
         OR (feed_id = @feedId AND guid IS NOT NULL AND guid = @guid)
         OR (feed_id = @feedId AND title_hash = @titleHash)
+      ORDER BY id = @id DESC
       LIMIT 1`),
     insertPost: db.prepare(`
       INSERT INTO posts (id, feed_id, source, url, guid, title_hash, title, text, published_at, fetched_at, author,
@@ -115,12 +189,14 @@ function createSqliteCoreStore(db: Database.Database): CoreStore {
       ON CONFLICT (key) DO NOTHING`),
     insertDelivery: db.prepare(`INSERT INTO deliveries (alert_id, destination, status, next_attempt_at) VALUES (?, ?, 'pending', ?)`),
     due: db.prepare(`
-      SELECT d.id, d.alert_id, d.destination, d.attempts, a.payload
+      SELECT d.id, d.alert_id, d.destination, d.attempts, d.attempting_at, a.payload
       FROM deliveries d JOIN alerts a ON a.id = d.alert_id
       WHERE d.status = 'pending' AND d.next_attempt_at <= ?
       ORDER BY d.next_attempt_at, d.id LIMIT ?`),
-    delivered: db.prepare(`UPDATE deliveries SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?`),
-    failed: db.prepare(`UPDATE deliveries SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?`),
+    attempting: db.prepare('UPDATE deliveries SET attempting_at = ? WHERE id = ?'),
+    interrupted: db.prepare(`SELECT id, alert_id, destination, attempting_at FROM deliveries WHERE status = 'pending' AND attempting_at IS NOT NULL ORDER BY attempting_at, id`),
+    delivered: db.prepare(`UPDATE deliveries SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL, attempting_at = NULL WHERE id = ?`),
+    failed: db.prepare(`UPDATE deliveries SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?, attempting_at = NULL WHERE id = ?`),
     postpone: db.prepare(`UPDATE deliveries SET next_attempt_at = MAX(next_attempt_at, ?) WHERE destination = ? AND status = 'pending'`),
     counts: db.prepare(`SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status`),
     lastMove: db.prepare(`
@@ -133,9 +209,19 @@ function createSqliteCoreStore(db: Database.Database): CoreStore {
 
   const insertPosts = db.transaction((posts: readonly Post[]) => {
     const fresh: Post[] = [];
+    const offered = new Set<string>();
     for (const p of posts) {
       const keys = { id: p.id, url: p.url, feedId: p.feedId, guid: p.guid ?? null, titleHash: p.titleHash };
-      if (q.postSeen.get(keys)) continue;
+      const seen = q.postSeen.get(keys) as { id: string; unanalyzed: number } | undefined;
+      if (seen) {
+        // Stored by a process that died before analysing it: offer it again, or its alert is lost for good.
+        if (seen.unanalyzed && seen.id === p.id && !offered.has(p.id)) {
+          offered.add(p.id);
+          fresh.push(p);
+        }
+        continue;
+      }
+      offered.add(p.id);
       q.insertPost.run({
         ...keys,
         source: p.source,
@@ -221,10 +307,13 @@ function createSqliteCoreStore(db: Database.Database): CoreStore {
     getFeedState(feedId) {
       const r = q.feedState.get(feedId) as Row | undefined;
       if (!r) return undefined;
+      // Posts stored but never analysed (the process died in between): without the validators
+      // the next poll fetches the feed in full instead of a 304, and insertNewPosts offers them again.
+      const fetchInFull = q.feedHasUnanalyzed.get(feedId) !== undefined;
       return {
         feedId,
-        etag: opt(r.etag as string | null),
-        lastModified: opt(r.last_modified as string | null),
+        etag: fetchInFull ? undefined : opt(r.etag as string | null),
+        lastModified: fetchInFull ? undefined : opt(r.last_modified as string | null),
         lastSuccessAt: opt(r.last_success_at as number | null),
         lastAttemptAt: opt(r.last_attempt_at as number | null),
         failures: Number(r.failures),
@@ -288,17 +377,30 @@ function createSqliteCoreStore(db: Database.Database): CoreStore {
     },
     pruneCandles: (olderThanMs) => q.pruneCandles.run(olderThanMs).changes,
     enqueueAlert: (alert, destinations) => enqueue(alert, destinations),
-    dueDeliveries(nowMs, limit): Delivery[] {
+    dueDeliveries(nowMs, limit): (Delivery & { interruptedAt?: number })[] {
       return (q.due.all(nowMs, limit) as Row[]).map((r) => ({
         id: Number(r.id),
         alertId: Number(r.alert_id),
         destination: String(r.destination),
         attempts: Number(r.attempts),
         alert: parseJson<Alert>(r.payload),
+        ...(r.attempting_at === null ? {} : { interruptedAt: Number(r.attempting_at) }),
+      }));
+    },
+    markDeliveryAttempting(id, nowMs) {
+      durably(() => q.attempting.run(nowMs, id));
+    },
+    interruptedDeliveries(): InterruptedDelivery[] {
+      return (q.interrupted.all() as Row[]).map((r) => ({
+        id: Number(r.id),
+        alertId: Number(r.alert_id),
+        destination: String(r.destination),
+        attemptingAt: Number(r.attempting_at),
       }));
     },
     markDelivered(id, nowMs) {
-      q.delivered.run(nowMs, id);
+      // Fsynced: once a send is recorded, not even a power loss makes the bot send it again.
+      durably(() => q.delivered.run(nowMs, id));
     },
     markDeliveryFailed(id, error, nextAttemptAt, dead) {
       q.failed.run(dead ? 'dead' : 'pending', error.slice(0, 1000), nextAttemptAt, id);

@@ -21,7 +21,9 @@ describe('SQLite store', () => {
     ['the same title in the same feed', post({ id: 'p2', url: 'https://a.example/2' })],
   ])('GIVEN %s THEN the post is a duplicate', (_case, dup) => {
     const store = openSqliteStore(':memory:');
-    expect(store.insertNewPosts([post({ guid: 'g' })])).toHaveLength(1);
+    const original = post({ guid: 'g' });
+    expect(store.insertNewPosts([original])).toHaveLength(1);
+    store.saveAnalysis(original, analysis, 's1', []);
     expect(store.insertNewPosts([dup])).toEqual([]);
   });
 
@@ -68,6 +70,7 @@ describe('SQLite store', () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'radar-db-')), 'radar.db');
     const first = openSqliteStore(file);
     first.insertNewPosts([post({})]);
+    first.saveAnalysis(post({}), analysis, 's1', []);
     first.close();
     const second = openSqliteStore(file);
     expect(second.insertNewPosts([post({})])).toEqual([]);
