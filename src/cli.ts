@@ -17,7 +17,9 @@ Commands:
   config check [DIR]         validate config/*.yaml (default: the bundled config/) and exit
   config show [SECTION...]   the effective config: YAML plus admin overrides from chat (marked), and the audit log
   deploy-commands [--guild ID] register Discord slash commands (guild or global) and the Telegram command menu
-  parse-feed FILE... [--json] parse feed files or folders and report what was found
+  parse-feed PATH... [--json] [--summary] [--timeout-ms N]
+                             parse feed files or folders (recursively), each under a time budget; a summary
+                             (rejections by reason, suspicious output, peak RSS) follows when >1 file
   analyze [FILE...] [--json] language, themes, tokens, sentiment and stories of posts, and why they matched
                              (JSON lines {id,title,text,url?,published?,source?,lang?} or plain text; stdin if no FILE)
   feeds list                 show each feed's state (last success, failures, disabled)
@@ -48,21 +50,32 @@ async function configCheck(dir: string): Promise<number> {
 }
 
 async function parseFeedCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, allowPositionals: true });
-  if (positionals.length === 0) {
-    console.error('usage: radar parse-feed FILE... [--json]');
+  const { values, positionals } = parseArgs({
+    args,
+    options: { 'json': { type: 'boolean', default: false }, 'summary': { type: 'boolean', default: false }, 'timeout-ms': { type: 'string' } },
+    allowPositionals: true,
+  });
+  const timeBudgetMs = values['timeout-ms'] === undefined ? undefined : Number(values['timeout-ms']);
+  if (positionals.length === 0 || (timeBudgetMs !== undefined && !(Number.isInteger(timeBudgetMs) && timeBudgetMs > 0))) {
+    console.error('usage: radar parse-feed PATH... [--json] [--summary] [--timeout-ms N]   (N: milliseconds per file, a positive integer)');
     return 2;
   }
   const { parseFeedFiles } = await import('./adapters/feeds/parse-feed-files.ts');
-  const results = await parseFeedFiles(positionals);
-  for (const r of results) {
-    if (values.json) console.log(JSON.stringify(r));
-    else if (r.ok) console.log(`✔ ${r.file}: ${r.format}, "${r.title ?? ''}", ${r.items} items`);
-    else console.log(`✘ ${r.file}: ${r.error}`);
-  }
-  if (!values.json) {
-    const ok = results.filter((r) => r.ok).length;
-    console.log(`${ok} parsed, ${results.length - ok} rejected`);
+  const { formatSweepSummary, summariseSweep } = await import('./adapters/feeds/feed-sweep-summary.ts');
+  const startedAt = performance.now();
+  const results = await parseFeedFiles(positionals, {
+    timeBudgetMs,
+    onResult: (r) => {
+      if (values.json) console.log(JSON.stringify(r));
+      else if (r.ok) console.log(`✔ ${r.file}: ${r.format}, "${r.title ?? ''}", ${r.items} items${r.suspicious ? ` (${r.suspicious.join(', ')})` : ''}`);
+      else console.log(`✘ ${r.file}: ${r.error}`);
+    },
+  });
+  if (values.summary || results.length > 1) {
+    // maxRSS is the process's high-water mark in KiB, worker threads included.
+    const summary = summariseSweep(results, { peakRssBytes: process.resourceUsage().maxRSS * 1024, elapsedMs: performance.now() - startedAt });
+    if (values.json) console.log(JSON.stringify({ summary }));
+    else for (const line of formatSweepSummary(summary)) console.log(line);
   }
   return results.every((r) => r.ok) ? 0 : 1;
 }

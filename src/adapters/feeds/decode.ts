@@ -59,8 +59,9 @@ const WIDE_ENCODING = /^(utf-?16|utf-?32|ucs-?2|ucs-?4|unicode)/;
  * `charset` parameter, the XML prolog's `encoding=`, else UTF-8. Unknown labels
  * are ignored. Two common mislabellings are repaired: strictly valid multi-byte
  * UTF-8 labelled ISO-8859-1 is read as UTF-8, and "UTF-8" bytes without a single
- * valid multi-byte sequence are read as windows-1252. The BOM is stripped.
- * Never throws.
+ * valid multi-byte sequence are read as windows-1252. Stray bytes that are not
+ * UTF-8 inside UTF-8 text are read as windows-1252 characters rather than
+ * U+FFFD. The BOM is stripped. Never throws.
  */
 export function decodeBody(bytes: Uint8Array, contentType?: string): string {
   return decodeBodyDetailed(bytes, contentType).text;
@@ -141,13 +142,70 @@ function sniffWideEncoding(bytes: Uint8Array): string | undefined {
  * pass). If the bytes are invalid and contain no valid multi-byte sequence at
  * all, the feed is legacy 8-bit text mislabelled or unlabelled (common for
  * Portuguese and Spanish sites), and windows-1252 recovers it; a mostly valid
- * UTF-8 body with a few stray bytes keeps UTF-8 with replacement characters.
+ * UTF-8 body with a few stray bytes keeps UTF-8 and reads the strays as
+ * windows-1252 (see {@link decodeUtf8}).
  */
 function decodeProbablyUtf8(bytes: Uint8Array, source: CharsetSource): DecodedBody {
   const strict = tryStrictUtf8(bytes);
   if (strict !== undefined) return finish(strict, 'utf-8', source);
   if (!hasValidMultibyteUtf8(bytes)) return finish(decodeWith('windows-1252', bytes), 'windows-1252', source);
-  return finish(utf8Lenient.decode(bytes), 'utf-8', source);
+  return finish(decodeUtf8WithStrays(bytes), 'utf-8', source);
+}
+
+/**
+ * UTF-8, with each byte that does not belong to a valid sequence read as
+ * windows-1252. Feeds assembled from several sources mix in Latin-1 text
+ * ("Espa\xf1a" in a UTF-8 feed): the stray byte is almost always that
+ * character, and U+FFFD would destroy it.
+ */
+function decodeUtf8(bytes: Uint8Array): string {
+  return tryStrictUtf8(bytes) ?? decodeUtf8WithStrays(bytes);
+}
+
+function decodeUtf8WithStrays(bytes: Uint8Array): string {
+  let out = '';
+  let runStart = 0;
+  for (let i = 0; i < bytes.length; ) {
+    const length = utf8SequenceLength(bytes, i);
+    if (length > 0) {
+      i += length;
+      continue;
+    }
+    out += utf8Lenient.decode(bytes.subarray(runStart, i)) + windows1252Char(bytes[i]!);
+    i++;
+    runStart = i;
+  }
+  return out + utf8Lenient.decode(bytes.subarray(runStart));
+}
+
+/** Length of the valid UTF-8 sequence at `i` (RFC 3629: no overlongs, surrogates or > U+10FFFF), else 0. */
+function utf8SequenceLength(bytes: Uint8Array, i: number): number {
+  const lead = bytes[i]!;
+  if (lead < 0x80) return 1;
+  let length: number;
+  let low = 0x80;
+  let high = 0xbf;
+  if (lead >= 0xc2 && lead <= 0xdf) length = 2;
+  else if (lead >= 0xe0 && lead <= 0xef) {
+    length = 3;
+    if (lead === 0xe0) low = 0xa0;
+    if (lead === 0xed) high = 0x9f;
+  } else if (lead >= 0xf0 && lead <= 0xf4) {
+    length = 4;
+    if (lead === 0xf0) low = 0x90;
+    if (lead === 0xf4) high = 0x8f;
+  } else return 0;
+  if (i + length > bytes.length) return 0;
+  const second = bytes[i + 1]!;
+  if (second < low || second > high) return 0;
+  for (let k = 2; k < length; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) return 0;
+  return length;
+}
+
+let windows1252High: string | undefined;
+function windows1252Char(byte: number): string {
+  windows1252High ??= iconv.decode(Buffer.from(Array.from({ length: 128 }, (_, k) => 0x80 + k)), 'windows-1252');
+  return byte < 0x80 ? String.fromCharCode(byte) : windows1252High[byte - 0x80]!;
 }
 
 function tryStrictUtf8(bytes: Uint8Array): string | undefined {
@@ -177,7 +235,7 @@ function hasValidMultibyteUtf8(bytes: Uint8Array): boolean {
 }
 
 function decodeWith(charset: string, bytes: Uint8Array): string {
-  if (charset === 'utf-8') return utf8Lenient.decode(bytes);
+  if (charset === 'utf-8') return decodeUtf8(bytes);
   try {
     return iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), charset);
   } catch {

@@ -7,15 +7,32 @@ import Parser from 'rss-parser';
 import { z } from 'zod';
 import { FeedError } from '../../app/ports.ts';
 import type { FeedParser, ParsedFeed, RawItem } from '../../app/ports.ts';
+import { checkDoctype, checkDocumentSize, checkNestingDepth, XML_LIMITS } from './xml-guards.ts';
+import { repairXml, type SaxErrorPosition } from './xml-repairs.ts';
 
 type XmlNode = Record<string, unknown>;
 
-/** Create a parser for RSS, RDF, Atom and JSON Feed documents. */
-export function createFeedParser(): FeedParser {
-  return { parse: parseFeed };
+export interface FeedParserOptions {
+  /** Documents longer than this are refused before any parsing (default {@link XML_LIMITS}.maxChars). */
+  maxChars?: number;
+  /** Deeper element nesting is refused before parsing (default {@link XML_LIMITS}.maxDepth). */
+  maxDepth?: number;
 }
 
-async function parseFeed(input: string): Promise<ParsedFeed> {
+/** Create a parser for RSS, RDF, Atom and JSON Feed documents. */
+export function createFeedParser(options: FeedParserOptions = {}): FeedParser {
+  const limits = { maxChars: options.maxChars ?? XML_LIMITS.maxChars, maxDepth: options.maxDepth ?? XML_LIMITS.maxDepth };
+  return { parse: (input) => parseFeed(input, limits) };
+}
+
+interface Limits {
+  maxChars: number;
+  maxDepth: number;
+}
+
+async function parseFeed(input: string, limits: Limits): Promise<ParsedFeed> {
+  // Before anything else: every later step is at least linear in the length.
+  checkDocumentSize(input, limits.maxChars);
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const start = firstNonSpace(text);
   if (start < 0) throw notAFeed('the document is empty');
@@ -26,38 +43,28 @@ async function parseFeed(input: string): Promise<ParsedFeed> {
   if (first !== '<') {
     throw notAFeed(`it starts with ${JSON.stringify(text.slice(start, start + 40))}, not with "<" (XML) or "{" (JSON Feed)`);
   }
-  return parseXmlFeed(text, start);
+  return parseXmlFeed(text, start, limits);
 }
 
 // ── XML (RSS / RDF / Atom) ──────────────────────────────────────────────────
 
 type XmlFormat = 'rss' | 'rdf' | 'atom';
 
-async function parseXmlFeed(text: string, start: number): Promise<ParsedFeed> {
+async function parseXmlFeed(text: string, start: number, limits: Limits): Promise<ParsedFeed> {
   const prolog = scanProlog(text, start);
   // If the scan lost its way before the root, look for a DOCTYPE anywhere near the top instead.
-  const doctype = prolog.doctype ?? (prolog.rootName === undefined ? /<!DOCTYPE[\s\S]*?(?:\]\s*>|>)/i.exec(text.slice(0, 65_536))?.[0] : undefined);
-  if (doctype !== undefined && /<!ENTITY/i.test(doctype)) {
-    throw new FeedError(
-      'parse',
-      'refused: the DOCTYPE declares entities (<!ENTITY …>). Feeds never need them and they are the vehicle of ' +
-        'entity-expansion ("billion laughs") and external-entity (XXE) attacks; ask the publisher to drop the DOCTYPE',
-      { retryable: false },
-    );
-  }
-  const format = prolog.rootName === undefined ? undefined : formatOfRoot(prolog.rootName);
-  if ((format === 'rss' || format === 'rdf') && !/<channel[\s>/]/.test(text)) {
+  checkDoctype(prolog.doctype ?? (prolog.rootName === undefined ? /<!DOCTYPE[\s\S]*?(?:\]\s*>|>)/i.exec(text.slice(0, 65_536))?.[0] : undefined));
+  checkNestingDepth(text, start, limits.maxDepth);
+  const root = prolog.rootName === undefined ? undefined : classifyRoot(prolog.rootName, prolog.rootTag ?? '');
+  const format = root?.format;
+  const channel = new RegExp(`<${root?.prefix ? `${root.prefix}:` : ''}channel[\\s>/]`);
+  if ((format === 'rss' || format === 'rdf') && !channel.test(text)) {
     throw new FeedError('parse', `the <${prolog.rootName}> element has no <channel>: the feed is empty or broken`, { retryable: false });
   }
 
-  let output: XmlNode;
-  try {
-    output = (await new TolerantRssParser(parserOptions()).parseString(text)) as unknown as XmlNode;
-  } catch (error) {
-    throw translateParserError(error, text, prolog.rootName);
-  }
+  const output = await parseXmlRepairing(text, root?.prefix, prolog.rootName);
   const detected = format ?? formatOfOutput(text);
-  const language = firstText(output.language, output['dc:language']) ?? xmlLangOf(prolog.rootTag);
+  const language = (firstText(output.language, output['dc:language']) ?? xmlLangOf(prolog.rootTag))?.replace(/_/g, '-');
   const rawItems = Array.isArray(output.items) ? (output.items as XmlNode[]) : [];
   return {
     format: detected,
@@ -68,20 +75,88 @@ async function parseXmlFeed(text: string, start: number): Promise<ParsedFeed> {
   };
 }
 
-function formatOfRoot(rootName: string): XmlFormat {
-  const local = rootName.slice(rootName.indexOf(':') + 1).toLowerCase();
+/** Repairs tried on one document before giving up (each is a full re-parse). */
+const MAX_REPAIRS = 16;
+
+/**
+ * Parse strictly; when the XML is not well-formed in a way {@link repairXml}
+ * fixes, repair and parse again. A feed that still fails is rejected with the
+ * first error, which is the one its publisher has to fix.
+ */
+async function parseXmlRepairing(text: string, prefix: string | undefined, rootName: string | undefined): Promise<XmlNode> {
+  let firstError: unknown;
+  let current = text;
+  for (let attempt = 0; attempt <= MAX_REPAIRS; attempt++) {
+    try {
+      return (await new TolerantRssParser(parserOptions(prefix)).parseString(current)) as unknown as XmlNode;
+    } catch (error) {
+      firstError ??= error;
+      const position = saxErrorPosition(error);
+      const repaired = position && attempt < MAX_REPAIRS ? repairXml(current, position) : undefined;
+      if (repaired === undefined) break;
+      current = repaired;
+    }
+  }
+  throw translateParserError(firstError, text, rootName);
+}
+
+interface RootKind {
+  format: XmlFormat;
+  /** Namespace prefix of the feed's own elements (`<atom:feed>`), stripped before rss-parser reads them. */
+  prefix?: string;
+}
+
+const RSS1_NAMESPACE = 'http://purl.org/rss/1.0/';
+
+function classifyRoot(rootName: string, rootTag: string): RootKind {
+  const colon = rootName.indexOf(':');
+  const prefix = colon < 0 ? undefined : rootName.slice(0, colon);
+  const local = rootName.slice(colon + 1);
   // rss-parser looks these roots up by exact (prefixed) name.
-  if (rootName === 'rss') return 'rss';
-  if (rootName === 'rdf:RDF') return 'rdf';
-  if (rootName === 'feed') return 'atom';
-  if (local === 'html') throw notAFeed('it is an HTML page (root element <html>)');
-  if (local === 'opml') throw notAFeed('it is an OPML subscription list; add the feeds it lists instead');
-  if (local === 'rss' || local === 'rdf' || local === 'feed') {
-    throw new FeedError('parse', `unsupported feed: the root element <${rootName}> uses a namespace prefix the parser does not read`, {
+  if (rootName === 'rss') return { format: 'rss' };
+  if (rootName === 'feed') return { format: 'atom' };
+  if (rootName === 'rdf:RDF') {
+    // RSS 1.0 elements may carry a prefix too (<rss:channel>) when it is not the default namespace.
+    const rssPrefix = namespacePrefixes(rootTag).get(RSS1_NAMESPACE);
+    return rssPrefix ? { format: 'rdf', prefix: rssPrefix } : { format: 'rdf' };
+  }
+  if (prefix !== undefined && (local === 'rss' || local === 'feed')) return { format: local === 'rss' ? 'rss' : 'atom', prefix };
+  const lower = local.toLowerCase();
+  if (lower === 'html') throw notAFeed('it is an HTML page (root element <html>)');
+  if (lower === 'opml') throw notAFeed('it is an OPML subscription list; add the feeds it lists instead');
+  if (local === 'entry') throw notAFeed(`it is a single Atom entry document (root element <${rootName}>), not a feed of entries`);
+  if (local === 'service' || local === 'categories') {
+    throw notAFeed(`it is an Atom Publishing Protocol ${local} document (root element <${rootName}>), not a feed`);
+  }
+  if (local === 'Channel' && /purl\.org\/net\/rss1\.1/.test(rootTag)) {
+    throw new FeedError('parse', `unsupported feed: RSS 1.1 (root element <${rootName}>) is not read; use the site's RSS 2.0 or Atom feed`, {
+      retryable: false,
+    });
+  }
+  if (rootName === 'CHANNEL') {
+    throw new FeedError('parse', "unsupported feed: Microsoft Channel Definition Format (root element <CHANNEL>, 1997) is not read; use the site's RSS or Atom feed", {
+      retryable: false,
+    });
+  }
+  if (lower === 'rss' || lower === 'rdf' || lower === 'feed') {
+    throw new FeedError('parse', `unsupported feed: the root element <${rootName}> is not <rss>, <rdf:RDF> or <feed> (element names are case-sensitive)`, {
       retryable: false,
     });
   }
   throw notAFeed(`the root element is <${rootName}>, not <rss>, <rdf:RDF> or <feed>`);
+}
+
+/** `xmlns:p="uri"` declarations of a start tag, keyed by namespace URI. */
+function namespacePrefixes(tag: string): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const [, prefix, uri] of tag.matchAll(/\bxmlns:([\w.-]+)\s*=\s*["']([^"']*)["']/g)) found.set(uri!, prefix!);
+  return found;
+}
+
+function saxErrorPosition(error: unknown): SaxErrorPosition | undefined {
+  const message = error instanceof Error ? error.message : '';
+  const sax = /^([^\n]*)\nLine: (\d+)\nColumn: (\d+)/.exec(message);
+  return sax ? { reason: sax[1]!, line: Number(sax[2]), column: Number(sax[3]) } : undefined;
 }
 
 function formatOfOutput(text: string): XmlFormat {
@@ -135,10 +210,12 @@ function collectCategories(item: XmlNode, format: XmlFormat): string[] {
 
 type Loose = Record<string, unknown>;
 
-function parserOptions(): Parser.ParserOptions<Loose, Loose> {
+function parserOptions(prefix?: string): Parser.ParserOptions<Loose, Loose> {
   // A fresh object each time: rss-parser writes defaults into the options it is given.
+  const strip = prefix === undefined ? undefined : `${prefix}:`;
   return {
     defaultRSS: 2, // <rss> without a version attribute is RSS 2.0 in practice.
+    xml2js: strip ? { tagNameProcessors: [(name: string) => (name.startsWith(strip) ? name.slice(strip.length) : name)] } : {},
     customFields: {
       feed: ['dc:language'],
       item: [
@@ -160,7 +237,7 @@ class TolerantRssParser extends Parser<Loose, Loose> {
   parseItemAtom(input: unknown): XmlNode {
     // An empty <entry></entry> arrives as a whitespace string, and 'x'.link is String.prototype.link.
     const entry = isNode(input) ? input : {};
-    const safe: XmlNode = { ...entry, link: repairAtomLinks(entry.link) };
+    const safe: XmlNode = { ...entry, link: repairAtomLinks(entry.link), title: atomTitle(entry.title) };
     for (const key of ['published', 'updated']) {
       // rss-parser dates the untrimmed text; V8 rejects an ISO date with surrounding whitespace.
       const raw = collectText(entry[key], 0);
@@ -178,8 +255,17 @@ class TolerantRssParser extends Parser<Loose, Loose> {
 
   buildAtomFeed(xmlObj: { feed: XmlNode }): XmlNode {
     const feed = isNode(xmlObj.feed) ? xmlObj.feed : {};
-    return rssParserInternals.buildAtomFeed!.call(this, { feed: { ...feed, link: repairAtomLinks(feed.link) } });
+    return rssParserInternals.buildAtomFeed!.call(this, { feed: { ...feed, link: repairAtomLinks(feed.link), title: atomTitle(feed.title) } });
   }
+}
+
+/**
+ * rss-parser takes a title's text node and drops its child elements ("Example
+ * <b>Atom</b>" → "Example") and ignores Atom 0.3 mode="base64"; read it ourselves.
+ */
+function atomTitle(titles: unknown): string[] | undefined {
+  const title = xmlText(asArray(titles)[0]);
+  return title === undefined ? undefined : [title];
 }
 
 /** Methods of rss-parser 3.x that its typings do not declare; overridden above. */
@@ -448,10 +534,18 @@ function collectText(value: unknown, depth: number): string {
   if (depth > 16 || typeof value !== 'object' || value === null) return '';
   if (Array.isArray(value)) return value.map((v) => collectText(v, depth + 1)).join(' ');
   const node = value as XmlNode;
-  if (typeof node._ === 'string') return node._;
-  let out = '';
-  for (const [key, child] of Object.entries(node)) if (key !== '$') out += collectText(child, depth + 1);
-  return out;
+  const attrs = isNode(node.$) ? node.$ : undefined;
+  // Atom 0.3 mode="base64".
+  if (typeof node._ === 'string' && attrs?.mode === 'base64') return Buffer.from(node._, 'base64').toString('utf8');
+  // Mixed content (Atom type="xhtml": <div>Example <b>Atom</b></div>) arrives as the element's
+  // own text in `_` plus its children; xml2js keeps no order between them, so text comes
+  // first, then each child's, space-separated, rather than dropping the children.
+  const parts = typeof node._ === 'string' ? [node._] : [];
+  for (const [key, child] of Object.entries(node)) if (key !== '$' && key !== '_') parts.push(collectText(child, depth + 1));
+  return parts
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .join(' ');
 }
 
 function firstText(...values: unknown[]): string | undefined {

@@ -38,7 +38,9 @@ describe('decodeBodyDetailed', () => {
     { name: 'a prolog claiming UTF-16 over ASCII bytes (a lie)', input: utf8('<?xml version="1.0" encoding="utf-16"?><a>é</a>'), type: undefined, text: '<?xml version="1.0" encoding="utf-16"?><a>é</a>', charset: 'utf-8', source: 'default' },
     { name: 'undeclared Latin-1 bytes, recovered as windows-1252', input: encode('<rss><title>Últimas Notícias</title></rss>', 'latin1'), type: undefined, text: '<rss><title>Últimas Notícias</title></rss>', charset: 'windows-1252', source: 'default' },
     { name: 'an ISO-8859-1 header over valid UTF-8 (old Apache default)', input: utf8('<a>Notícias “IA”</a>'), type: 'text/xml; charset=ISO-8859-1', text: '<a>Notícias “IA”</a>', charset: 'utf-8', source: 'sniffed' },
-    { name: 'mostly valid UTF-8 with one stray byte, kept as UTF-8', input: bytes(utf8('<a>ação'), [0xe9], utf8('</a>')), type: undefined, text: '<a>ação\ufffd</a>', charset: 'utf-8', source: 'default' },
+    { name: 'mostly valid UTF-8 with one stray Latin-1 byte, read as windows-1252', input: bytes(utf8('<a>ação'), [0xe9], utf8('</a>')), type: undefined, text: '<a>açãoé</a>', charset: 'utf-8', source: 'default' },
+    { name: 'a UTF-8 BOM then a stray byte', input: bytes([0xef, 0xbb, 0xbf], utf8('<a>Ѩ Espa'), [0xf1], utf8('a</a>')), type: undefined, text: '<a>Ѩ España</a>', charset: 'utf-8', source: 'bom' },
+    { name: 'a cut UTF-8 sequence, an overlong and a surrogate among valid text', input: bytes(utf8('<a>€'), [0xe2, 0x82], utf8(' '), [0xc0, 0xaf], utf8(' '), [0xed, 0xa0, 0x80], utf8('ü</a>')), type: undefined, text: '<a>€â‚ À¯ í\u00a0€ü</a>', charset: 'utf-8', source: 'default' },
     { name: 'an empty body', input: new Uint8Array(0), type: 'text/xml', text: '', charset: 'utf-8', source: 'default' },
   ])('GIVEN $name THEN decodes as $charset from $source', ({ input, type, text, charset, source }) => {
     expect(decodeBodyDetailed(input, type)).toEqual({ text, charset, source });
@@ -56,6 +58,11 @@ describe('decodeBody on fixtures', () => {
     { file: 'rss-parser/input/uolNoticias.rss', contains: '<description>Últimas Notícias</description>' },
     { file: 'feedparser/euc-kr.xml', contains: '<title>년</title>' },
     { file: 'hand-made/gb2312.xml', contains: '<title>人工智能代币上涨</title>' },
+    { file: 'hand-made/mixed-utf8-latin1.rss', contains: '<title>Bitcoin sobe na España e em Portugal</title>' },
+    { file: 'feedparser/encoding_utf-16le-bom.xml', contains: 'Wellformed UTF-16' },
+    { file: 'feedparser/encoding_utf-32le-bom.xml', contains: 'Wellformed UTF-32' },
+    { file: 'feedparser/encoding_utf-16be-autodetect.xml', contains: '<rss>' },
+    { file: 'feedparser/encoding_euc-kr-item.xml', contains: '<description>년</description>' },
   ])('GIVEN $file THEN the text contains $contains', ({ file, contains }) => {
     const text = decodeBody(fixture(file));
     expect(text).toContain(contains);

@@ -191,15 +191,19 @@ describe('createFeedParser rejections', () => {
     { name: 'plain text', text: 'Service Unavailable', kind: 'not-a-feed', message: /starts with "Service Unavailable", not with "<" \(XML\) or "\{" \(JSON Feed\)/ },
     { name: 'an OPML file', text: '<?xml version="1.0"?><opml version="2.0"><body/></opml>', kind: 'not-a-feed', message: /OPML subscription list/ },
     { name: 'an unknown XML root', text: '<sitemap><url/></sitemap>', kind: 'not-a-feed', message: /the root element is <sitemap>, not <rss>, <rdf:RDF> or <feed>/ },
-    { name: 'a prefixed Atom root', text: '<atom:feed xmlns:atom="http://www.w3.org/2005/Atom"></atom:feed>', kind: 'parse', message: /root element <atom:feed> uses a namespace prefix/ },
+    { name: 'a lower-case rdf:rdf root', text: '<rdf:rdf xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><channel/></rdf:rdf>', kind: 'parse', message: /^unsupported feed: the root element <rdf:rdf> is not .*case-sensitive/ },
+    { name: 'an RSS 1.1 feed', text: '<Channel xmlns="http://purl.org/net/rss1.1#" rdf:about="x"><title>t</title></Channel>', kind: 'parse', message: /^unsupported feed: RSS 1\.1 \(root element <Channel>\)/ },
+    { name: 'a Microsoft CDF channel', text: '<CHANNEL HREF="http://example.org/"><TITLE>t</TITLE></CHANNEL>', kind: 'parse', message: /^unsupported feed: Microsoft Channel Definition Format/ },
+    { name: 'an Atom entry document', text: '<entry xmlns="http://www.w3.org/2005/Atom"><title>t</title></entry>', kind: 'not-a-feed', message: /single Atom entry document \(root element <entry>\)/ },
+    { name: 'an AtomPub service document', text: '<service xmlns="http://www.w3.org/2007/app"/>', kind: 'not-a-feed', message: /Atom Publishing Protocol service document/ },
     { name: 'RSS without a channel', text: '<rss version="2.0"></rss>', kind: 'parse', message: /the <rss> element has no <channel>/ },
     { name: 'a billion-laughs DOCTYPE', text: billionLaughs, kind: 'parse', message: /^refused: the DOCTYPE declares entities .*billion laughs.*XXE/ },
     { name: 'an XXE SYSTEM entity', text: readFixture('w3c-feedvalidator/system_entity.xml'), kind: 'parse', message: /^refused: the DOCTYPE declares entities/ },
     { name: 'entities behind an unterminated comment', text: '<?xml version="1.0"?><!-- never closed <!DOCTYPE r [<!ENTITY x "y">]><rss/>', kind: 'parse', message: /^refused/ },
     { name: 'an internal entity (feedparser fixture)', text: readFixture('feedparser/entity_in_doctype.xml'), kind: 'parse', message: /^refused/ },
     { name: 'an unclosed channel', text: readFixture('w3c-feedvalidator/invalid_xml.xml'), kind: 'parse', message: /^not XML: Unexpected close tag at line 14, column 6 \(the XML is truncated or its tags are not balanced\), near "<\/rss>"$/ },
-    { name: 'a truncated document', text: readFixture('feedparser/rss_item_link_corrupted_ampersands.xml'), kind: 'parse', message: /^not XML: Unclosed root tag at line 13/ },
-    { name: 'a bare ampersand', text: '<rss version="2.0"><channel>\n<title>AT&T news</title></channel></rss>', kind: 'parse', message: /^not XML: Invalid character in entity name at line 2, column \d+ \(an unescaped "&" or an entity XML does not define\), near "<title>AT&T news/ },
+    { name: 'a document cut inside an element', text: '<rss version="2.0"><channel><title>T</title><item><title>cut', kind: 'parse', message: /^not XML: Unclosed root tag at line 1/ },
+    { name: 'a bare ampersand and unbalanced tags', text: '<rss version="2.0"><channel>\n<title>AT&T news</b></title></channel></rss>', kind: 'parse', message: /^not XML: Invalid character in entity name at line 2, column \d+ \(an unescaped "&" or an entity XML does not define\), near "<title>AT&T news/ },
     { name: 'invalid JSON', text: '{"version": "https://jsonfeed.org/version/1.1", "items": [}', kind: 'parse', message: /^not JSON: / },
     { name: 'JSON that is not a JSON Feed', text: '{"data": []}', kind: 'not-a-feed', message: /JSON but not a JSON Feed \(no "version"/ },
     { name: 'a JSON Feed with a foreign version', text: '{"version": "https://example.com/v2", "items": []}', kind: 'not-a-feed', message: /JSON but not a JSON Feed \(version: version must be/ },
@@ -261,6 +265,79 @@ describe('createFeedParser tolerance', () => {
     const feed = await parser.parse(text);
     expect(feed.items).toHaveLength(1);
     expect(feed.items[0]).toMatchObject(item);
+  });
+
+  it.each([
+    {
+      name: 'a bare ampersand in a title and a link',
+      text: '<rss version="2.0"><channel><title>AT&T & co</title><item><title>Q&A</title><link>http://x.example/?a=1&b=2</link></item></channel></rss>',
+      feed: { title: 'AT&T & co' },
+      item: { title: 'Q&A', link: 'http://x.example/?a=1&b=2' },
+    },
+    {
+      name: 'an undefined entity (kept as literal text)',
+      text: '<rss version="2.0"><channel><title>testing &doesnotexist; entity</title><item><title>a &#26; b</title></item></channel></rss>',
+      feed: { title: 'testing &doesnotexist; entity' },
+      item: { title: 'a &#26; b' },
+    },
+    {
+      name: 'a final end tag without ">" (feedparser entities/160.xml)',
+      text: readFixture('feedparser/entities_160.xml'),
+      feed: { title: 'testing \u00a0 entity' },
+      item: undefined,
+    },
+    {
+      name: 'a truncated "</rss" after an escaped link',
+      text: readFixture('feedparser/rss_item_link_corrupted_ampersands.xml'),
+      feed: {},
+      item: { link: 'http://link/get?a=1&b=2' },
+    },
+    {
+      name: 'a prefixed Atom root (<atom:feed>)',
+      text: readFixture('w3c-feedvalidator/atom_1.2_prefixed-namespace.xml'),
+      feed: { format: 'atom', title: 'Example Feed', link: 'http://example.org/' },
+      item: { title: 'Atom-Powered Robots Run Amok', link: 'http://example.org/2003/12/13/atom03' },
+    },
+    {
+      name: 'RSS 1.0 with the RSS namespace on a prefix (<rss:channel>)',
+      text: readFixture('feedparser/wellformed_namespace_rss1.0withModulesNoDefNS.xml'),
+      feed: { format: 'rdf' },
+      item: { title: 'Test Item - RSS 1.0 no Default NS' },
+    },
+    {
+      name: 'RSS 2.0 in a namespace on a prefix (<r:rss>)',
+      text: readFixture('feedparser/wellformed_namespace_rss2.0NSwithModulesNoDefNS.xml'),
+      feed: { format: 'rss' },
+      item: { title: 'Test Item - - RSS2.0 w/ NS no default NS' },
+    },
+    {
+      name: 'an Atom 0.3 base64 title',
+      text: readFixture('feedparser/wellformed_atom_feed_title_base64.xml'),
+      feed: { title: 'Example <b>Atom</b>' },
+      item: undefined,
+    },
+    {
+      name: 'an Atom 0.3 title with inline markup (children kept, not dropped)',
+      text: readFixture('feedparser/wellformed_atom_entry_title_inline_markup.xml'),
+      feed: {},
+      item: { title: 'Example Atom' },
+    },
+    {
+      name: 'an Atom 1.0 xhtml title',
+      text: readFixture('feedparser/wellformed_atom10_entry_title_inline_markup.xml'),
+      feed: {},
+      item: { title: 'Example Atom' },
+    },
+    {
+      name: 'xml:lang with an underscore',
+      text: readFixture('feedparser/wellformed_lang_feed_xml_lang_underscore.xml'),
+      feed: { language: 'en-US' },
+      item: undefined,
+    },
+  ])('GIVEN $name THEN parses it sensibly', async ({ text, feed, item }) => {
+    const parsed = await parser.parse(text);
+    expect(parsed).toMatchObject(feed);
+    if (item) expect(parsed.items[0]).toMatchObject(item);
   });
 
   it('GIVEN a comment and a processing instruction before the root THEN detects the format', async () => {

@@ -2,8 +2,11 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseFeedFiles, type ParseFileResult } from '../../../src/adapters/feeds/parse-feed-files.ts';
+import { formatSweepSummary, rejectionGroup, summariseSweep } from '../../../src/adapters/feeds/feed-sweep-summary.ts';
+import { parseFeedFiles, suspicionsOf, type ParseFileResult } from '../../../src/adapters/feeds/parse-feed-files.ts';
+import type { ParsedFeed } from '../../../src/app/ports.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/feeds/', import.meta.url));
 
@@ -31,7 +34,7 @@ describe('parseFeedFiles', () => {
         encoding: 'utf-8',
         error: 'not XML: Unexpected close tag at line 14, column 6 (the XML is truncated or its tags are not balanced), near "</rss>"',
       },
-      { file: join(dir, 'b-atom.atom'), ok: true, format: 'atom', title: 'AI x Crypto Lab Notes', items: 2, encoding: 'utf-8' },
+      { file: join(dir, 'b-atom.atom'), ok: true, format: 'atom', title: 'AI x Crypto Lab Notes', items: 2, encoding: 'utf-8', suspicious: ['unparseable dates'] },
       {
         file: join(dir, 'nested', 'deeper', 'latin.RSS'),
         ok: true,
@@ -59,10 +62,130 @@ describe('parseFeedFiles', () => {
     expect(results[1]?.ok).toBe(true);
   });
 
-  it('GIVEN the whole fixture folder THEN every file gets a result and nothing throws', async () => {
-    const results = await parseFeedFiles([FIXTURES]);
-    const ok = results.filter((r) => r.ok).length;
-    // rss-parser's expected-output JSON files are JSON but not JSON Feeds, so they are rejected too.
-    expect({ total: results.length, ok, rejected: results.length - ok }).toEqual({ total: 31, ok: 19, rejected: 12 });
+  it('GIVEN the same files inline and in a worker THEN the results are identical', async () => {
+    const files = [join(dir, 'a-broken.xml'), join(dir, 'b-atom.atom'), join(FIXTURES, 'hand-made/mixed-utf8-latin1.rss')];
+    const inline = await parseFeedFiles(files, { isolation: 'inline' });
+    expect(await parseFeedFiles(files)).toEqual(inline);
+    expect(inline[2]).toMatchObject({ ok: true, title: 'Notícias – Crypto', items: 1 });
+  });
+
+  it('GIVEN a file over the size cap THEN rejects it unread', async () => {
+    const [result] = await parseFeedFiles([join(dir, 'b-atom.atom')], { isolation: 'inline', maxFileBytes: 100 });
+    expect(result?.error).toMatch(/^too large: \d+ bytes \(limit 100\)$/);
+  });
+});
+
+describe('parseFeedFiles isolation', () => {
+  // Stand-in workers written inline: they speak the real worker's protocol, then misbehave.
+  const fakeWorker = (onFile: string) => () =>
+    new Worker(
+      `const { parentPort } = require('node:worker_threads');
+       parentPort.postMessage({ ready: true });
+       parentPort.on('message', ({ file }) => { ${onFile} });`,
+      { eval: true, resourceLimits: { maxOldGenerationSizeMb: 32 } },
+    );
+
+  it('GIVEN a file whose parse never ends THEN it times out, and the next file gets a fresh worker', async () => {
+    let started = 0;
+    const hangsOnA = fakeWorker(`if (file.endsWith('a-broken.xml')) for (;;) {} else parentPort.postMessage({ result: { file, ok: true, items: 0 } });`);
+    const results = await parseFeedFiles([join(dir, 'a-broken.xml'), join(dir, 'b-atom.atom')], {
+      timeBudgetMs: 300,
+      startWorker: () => {
+        started++;
+        return hangsOnA();
+      },
+    });
+    expect(results).toEqual([
+      {
+        file: join(dir, 'a-broken.xml'),
+        ok: false,
+        items: 0,
+        error: 'timed out: parsing took longer than 300 ms and was abandoned (raise --timeout-ms if the file is legitimately huge)',
+      },
+      { file: join(dir, 'b-atom.atom'), ok: true, items: 0 },
+    ]);
+    expect(started).toBe(2);
+  });
+
+  it('GIVEN a parse that exhausts the heap cap THEN the file is reported out of memory and the sweep goes on', async () => {
+    const grows = fakeWorker(`if (file.endsWith('a-broken.xml')) { const keep = []; for (;;) keep.push(new Array(1e5).fill(keep.length)); } else parentPort.postMessage({ result: { file, ok: true, items: 0 } });`);
+    const results = await parseFeedFiles([join(dir, 'a-broken.xml'), join(dir, 'b-atom.atom')], { timeBudgetMs: 60_000, maxHeapMb: 32, startWorker: grows });
+    expect(results[0]?.error).toBe('out of memory: parsing needed more than 32 MB of heap and was abandoned');
+    expect(results[1]?.ok).toBe(true);
+  });
+
+  it('GIVEN a worker that crashes THEN the file says so', async () => {
+    const crashes = fakeWorker(`throw new Error('boom');`);
+    const [result] = await parseFeedFiles([join(dir, 'a-broken.xml')], { startWorker: crashes });
+    expect(result?.error).toBe('parser crashed: boom');
+  });
+});
+
+describe('suspicionsOf', () => {
+  const feed = (title: string | undefined, items: Partial<ParsedFeed['items'][number]>[]): ParsedFeed => ({
+    format: 'rss',
+    title,
+    items: items.map((i) => ({ categories: [], ...i })),
+  });
+
+  it.each([
+    { name: 'a clean feed', feed: feed('Notícias Cripto', [{ title: 'Größe ação', published: 'Wed, 06 Mar 2024 14:30:00 -0300' }]), found: [] },
+    { name: 'no title, no items', feed: feed(undefined, []), found: ['no title', 'no items'] },
+    { name: 'U+FFFD in an item title', feed: feed('t', [{ title: 'Espa\ufffda' }]), found: ['U+FFFD in a title'] },
+    { name: 'UTF-8 read as windows-1252', feed: feed('NotÃ­cias', [{ title: 'x' }]), found: ['mojibake in a title'] },
+    { name: 'Big5 read as Latin-1', feed: feed('¦¨¤¤¤å¡A', [{ title: 'x' }]), found: ['mojibake in a title'] },
+    { name: 'a contrived but real accented title', feed: feed('Iñtërnâtiônàlizætiøn', [{ title: 'x' }]), found: [] },
+    { name: 'a date nobody can read', feed: feed('t', [{ title: 'x', published: 'insert updated date here' }]), found: ['unparseable dates'] },
+  ])('GIVEN $name THEN $found', ({ feed, found }) => {
+    expect(suspicionsOf(feed)).toEqual(found);
+  });
+
+  it('GIVEN U+FFFD spelled in the source itself THEN it is not held against the decoder', () => {
+    expect(suspicionsOf(feed('a \ufffd b', [{ title: 'x' }]), true)).toEqual([]);
+  });
+});
+
+describe('summariseSweep / formatSweepSummary', () => {
+  it('GIVEN mixed results THEN counts, groups rejections without positions, and lists suspicious files', () => {
+    const results: ParseFileResult[] = [
+      { file: 'a.xml', ok: true, items: 2, title: 'A' },
+      { file: 'b.xml', ok: true, items: 0, suspicious: ['no title', 'no items'] },
+      { file: 'c.xml', ok: false, items: 0, error: 'not XML: Unexpected close tag at line 14, column 6 (the XML is truncated or its tags are not balanced), near "</rss>"' },
+      { file: 'd.xml', ok: false, items: 0, error: 'not XML: Unexpected close tag at line 2, column 9 (the XML is truncated or its tags are not balanced), near "</b>"' },
+      { file: 'e.xml', ok: false, items: 0, error: 'not a feed: it is an HTML page, not a feed; the page advertises a feed at http://example.com/rss.xml' },
+    ];
+    const summary = summariseSweep(results, { peakRssBytes: 150 * 1024 * 1024, elapsedMs: 4200 });
+    expect(summary).toEqual({
+      files: 5,
+      parsed: 2,
+      rejected: 3,
+      rejectionsByReason: [
+        { reason: 'not XML: Unexpected close tag (the XML is truncated or its tags are not balanced)', count: 2, example: 'c.xml' },
+        { reason: 'not a feed: it is an HTML page, not a feed; the page advertises a feed at URL', count: 1, example: 'e.xml' },
+      ],
+      suspiciousByKind: [
+        { kind: 'no items', count: 1, examples: ['b.xml'] },
+        { kind: 'no title', count: 1, examples: ['b.xml'] },
+      ],
+      peakRssBytes: 150 * 1024 * 1024,
+      elapsedMs: 4200,
+    });
+    expect(formatSweepSummary(summary)).toEqual([
+      '5 files: 2 parsed (40.0%), 3 rejected (60.0%)',
+      'rejected, by reason:',
+      '      2  not XML: Unexpected close tag (the XML is truncated or its tags are not balanced)  (e.g. c.xml)',
+      '      1  not a feed: it is an HTML page, not a feed; the page advertises a feed at URL  (e.g. e.xml)',
+      'parsed but suspicious:',
+      '      1  no items  (e.g. b.xml)',
+      '      1  no title  (e.g. b.xml)',
+      'peak RSS 150 MB, 4.2 s',
+    ]);
+  });
+
+  it.each([
+    ['too large: 123456 bytes (limit 100)', 'too large: N bytes (limit N)'],
+    ['not a feed: it is JSON but not a JSON Feed (no "version": "https://jsonfeed.org/version/1.1")', 'not a feed: it is JSON but not a JSON Feed (no "version": "URL")'],
+  ])('GIVEN %j THEN groups as %j', (error, group) => {
+    expect(rejectionGroup(error)).toBe(group);
   });
 });
