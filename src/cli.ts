@@ -15,6 +15,7 @@ Commands:
   start                      run the bot (feeds, prices, alerts) until SIGINT/SIGTERM
   demo                       run the whole pipeline offline against loopback imitations
   config check [DIR]         validate config/*.yaml (default: the bundled config/) and exit
+  doctor [--json]            check config, database, every feed, exchange pair and chat token, with fixes
   config show [SECTION...]   the effective config: YAML plus admin overrides from chat (marked), and the audit log
   deploy-commands [--guild ID] register Discord slash commands (guild or global) and the Telegram command menu
   parse-feed PATH... [--json] [--summary] [--timeout-ms N]
@@ -30,7 +31,7 @@ Commands:
                              mean abnormal returns after posts, per theme and per source
   help                       show this help
 
-Environment: see .env.example (tokens, DB_PATH, CONFIG_DIR, LOG_LEVEL…).`;
+Environment: see .env.example (tokens, DB_PATH, CONFIG_DIR, LOG_LEVEL, HTTP_PORT…).`;
 
 async function configCheck(dir: string): Promise<number> {
   try {
@@ -152,6 +153,9 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./cli/deploy-commands-command.ts')).deployCommandsCommand(rest, { env: parseEnv(process.env), out: (l) => console.log(l), err: (l) => console.error(l) });
     case 'feeds':
       return feedsCommand(rest, parseEnv(process.env));
+    case 'doctor':
+      // Takes the raw environment: an invalid variable is one of the things it reports.
+      return (await import('./cli/doctor-command.ts')).doctorCommand(rest, { rawEnv: process.env, out: (l) => console.log(l) });
     case 'replay': {
       const { runReplayCommand } = await import('./cli/replay-command.ts');
       return runReplayCommand(rest);

@@ -7,7 +7,7 @@ import { createRateLimiter } from './app/rate-limiter.ts';
 import { createMoveCycleState, detectAndAlertMoves } from './app/detect-moves.ts';
 import { pollFeeds } from './app/poll-feeds.ts';
 import { createPricePollState, pollPrices, type PriceSourceProvider } from './app/poll-prices.ts';
-import type { AlertSink, Logger, PriceSource } from './app/ports.ts';
+import type { AlertSink, FeedFetcher, Logger, PriceSource } from './app/ports.ts';
 import { createRuntime, type Runtime } from './app/runtime.ts';
 import { startScheduler, type Scheduler } from './app/scheduler.ts';
 import { singleFlight } from './app/concurrency.ts';
@@ -34,6 +34,10 @@ import { runCommand } from './app/commands/run-command.ts';
 import type { CommandDeps } from './app/commands/types.ts';
 import { startDiscordCommands } from './adapters/discord/commands/discord-commands.ts';
 import { startTelegramCommands } from './adapters/telegram/commands/telegram-commands.ts';
+import { createStageHealth, longestCronGapMs, staleAfterMs, type StageHealth, type StageName } from './app/health.ts';
+import { createDatabaseProbe } from './adapters/sqlite/database-probe.ts';
+import { createRadarMetrics, type RadarMetrics } from './adapters/http/metrics.ts';
+import { startOpsServer, type OpsServer } from './adapters/http/ops-server.ts';
 
 
 export const systemClock: Clock = { now: () => Date.now() };
@@ -124,6 +128,8 @@ export interface BotParts {
    * waits inside a run: what is not yet allowed goes out on a later run.
    */
   sleep?: Sleep;
+  /** Stage health and metrics to record into (only when the ops HTTP server runs). */
+  ops?: { health?: StageHealth; metrics?: RadarMetrics };
 }
 
 export interface Cycles {
@@ -135,30 +141,61 @@ export interface Cycles {
 }
 
 /** The cycles of the bot over a runtime, shared by `start`, the demo and the end-to-end tests. */
-export function createCycles(parts: BotParts, fetcher = createHttpFeedFetcher(), parser = createFeedParser()): Cycles {
+export function createCycles(parts: BotParts, fetcher: FeedFetcher = createHttpFeedFetcher(), parser = createFeedParser()): Cycles {
   const { runtime: rt } = parts;
+  const { health, metrics } = parts.ops ?? {};
+  if (metrics) fetcher = metrics.instrumentFetcher(fetcher);
+  const sinks = metrics ? metrics.instrumentSinks(parts.destinations.sinks) : parts.destinations.sinks;
   // Rolling sector index, beta sums and event-study progress carry over between cycles.
   const moveState = createMoveCycleState();
   const priceState = createPricePollState();
   // One limiter for the bot's life: pacing holds across delivery runs.
   const limiter = createRateLimiter(rt.clock);
   const stopping = new AbortController();
-  const deliver = singleFlight(async () => {
-    const r = await deliverDue(rt, { sinks: parts.destinations.sinks, limiter, sleep: parts.sleep, signal: stopping.signal });
-    if (r.sent + r.failed + r.coalesced > 0) rt.log.debug({ ...r }, 'delivery run');
-  });
+  const deliver = singleFlight(
+    tracked('delivery', async () => {
+      const r = await deliverDue(rt, { sinks, limiter, sleep: parts.sleep, signal: stopping.signal });
+      if (r.sent + r.failed + r.coalesced > 0) rt.log.debug({ ...r }, 'delivery run');
+      // A run with nothing due is healthy (an empty outbox); one where every send failed is not.
+      return r.failed > 0 && r.sent === 0 ? `${r.failed} sends failed, none succeeded` : 'ok';
+    }),
+  );
   rt.onAlertsQueued = () => void deliver();
+  /**
+   * Time a stage's run and record its outcome for /healthz: 'ok', 'idle' (nothing
+   * to judge) or a failure message. A thrown error is a failure and is rethrown.
+   */
+  function tracked(stage: StageName, run: () => Promise<string>): () => Promise<void> {
+    return async () => {
+      const done = metrics?.timeCycle(stage);
+      try {
+        const outcome = await run();
+        if (outcome === 'ok') health?.recordSuccess(stage);
+        else if (outcome !== 'idle') health?.recordFailure(stage, outcome);
+      } catch (err) {
+        health?.recordFailure(stage, err instanceof Error ? err.message : String(err));
+        throw err;
+      } finally {
+        done?.();
+      }
+    };
+  }
   return {
-    feeds: async () => {
+    feeds: tracked('feeds', async () => {
       const r = await pollFeeds(rt, { fetcher, parser });
+      metrics?.itemsIngested(r.newPosts);
       if (r.polled > 0) rt.log.info({ polled: r.polled, newPosts: r.newPosts, failed: r.failed, alerts: r.alertsQueued }, 'feed cycle');
-    },
-    prices: async () => {
+      // Feeds back off after failures, so quiet cycles (nothing due) say nothing about health.
+      if (r.polled === 0) return 'idle';
+      return r.failed === r.polled ? `all ${r.polled} feeds polled failed, e.g. ${r.outcomes.find((o) => o.error)?.error ?? 'unknown error'}` : 'ok';
+    }),
+    prices: tracked('prices', async () => {
       const r = await pollPrices(rt, { sources: parts.prices }, priceState);
       const m = detectAndAlertMoves(rt, { state: moveState });
       rt.store.pruneCandles(rt.clock.now() - rt.config.alerts.market.retentionDays * DAY_MS);
       rt.log.info({ candles: r.candlesStored, failed: r.failed, moves: m.moves.length, alerts: m.alertsQueued }, 'price cycle');
-    },
+      return r.symbols > 0 && r.failed.length === r.symbols ? `no token could be priced (${r.failed.join(', ')})` : 'ok';
+    }),
     deliver,
     stopDelivery: () => stopping.abort(),
   };
@@ -204,6 +241,49 @@ export async function startChatCommands(runtime: Runtime, yamlConfig: AppConfig,
   };
 }
 
+/** What /healthz and /metrics read and what the cycles record into. */
+export interface Ops {
+  health: StageHealth;
+  metrics: RadarMetrics;
+}
+
+/** Track only the stages that have work: no enabled feed or no token means nothing to go stale. */
+export function createOps(runtime: Runtime, now: () => number = () => performance.now()): Ops {
+  const { config } = runtime;
+  const s = config.alerts.schedule;
+  const enabledFeeds = config.feeds.feeds.filter((f) => f.enabled);
+  const stages: Partial<Record<StageName, { staleAfterMs: number }>> = {
+    delivery: { staleAfterMs: staleAfterMs(longestCronGapMs(s.deliver)) },
+  };
+  if (enabledFeeds.length > 0) {
+    // A feed is only polled every pollMinutes, however often the feed cycle runs.
+    const slowestFeedMs = Math.max(...enabledFeeds.map((f) => (f.pollMinutes ?? config.feeds.defaults.pollMinutes) * 60_000));
+    stages.feeds = { staleAfterMs: staleAfterMs(Math.max(longestCronGapMs(s.feeds), slowestFeedMs)) };
+  }
+  if (config.tokens.tokens.length > 0) stages.prices = { staleAfterMs: staleAfterMs(longestCronGapMs(s.prices)) };
+  const health = createStageHealth(stages, runtime.clock);
+  const metrics = createRadarMetrics({ store: runtime.store, feeds: () => runtime.config.feeds.feeds, health, monotonicMs: now });
+  return { health, metrics };
+}
+
+/** The /healthz and /metrics server over `ops`, with its own connection probing the database. */
+export async function startOpsHttp(ops: Ops, options: { port: number; host: string; dbPath: string; log: Logger }): Promise<OpsServer> {
+  const probe = createDatabaseProbe(options.dbPath);
+  try {
+    const server = await startOpsServer({ port: options.port, host: options.host, health: () => ops.health.report(), database: () => probe.check(), registry: ops.metrics.registry, log: options.log });
+    return {
+      url: server.url,
+      close: async () => {
+        await server.close();
+        probe.close();
+      },
+    };
+  } catch (err) {
+    probe.close();
+    throw err;
+  }
+}
+
 export interface RunningBot {
   runtime: Runtime;
   scheduler: Scheduler;
@@ -221,7 +301,16 @@ export async function startBot(env: Env, rawEnv: NodeJS.ProcessEnv): Promise<Run
   const config = withStoredOverrides(yamlConfig, store, log);
   const destinations = buildDestinations(config, env, rawEnv, log);
   const runtime = createRuntime({ config, store, clock: systemClock, log, destinations: destinations.rules });
-  const cycles = createCycles({ runtime, destinations, prices: ccxtPriceSources(env, log), sleep: timerSleep });
+  const ops = env.HTTP_PORT === undefined ? undefined : createOps(runtime);
+  const cycles = createCycles({ runtime, destinations, prices: ccxtPriceSources(env, log), sleep: timerSleep, ops });
+  // Before anything is scheduled: a port that cannot be bound stops the start with a clear error.
+  const opsHttp =
+    ops && env.HTTP_PORT !== undefined
+      ? await startOpsHttp(ops, { port: env.HTTP_PORT, host: env.HTTP_HOST, dbPath, log }).catch((err: unknown) => {
+          store.close();
+          throw err;
+        })
+      : undefined;
   log.info(
     { configDir, dbPath, feeds: config.feeds.feeds.filter((f) => f.enabled).length, tokens: config.tokens.tokens.length, destinations: destinations.rules.map((r) => r.id) },
     'Narrative Radar starting',
@@ -250,6 +339,8 @@ export async function startBot(env: Env, rawEnv: NodeJS.ProcessEnv): Promise<Run
       cycles.stopDelivery();
       await scheduler.stop();
       for (const sink of destinations.sinks.values()) await sink.close?.();
+      // Served until the cycles are done, so an orchestrator sees the shutdown through.
+      await opsHttp?.close();
       store.close();
       log.info({}, 'stopped cleanly');
       log.flush();

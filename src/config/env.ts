@@ -28,6 +28,16 @@ export const envSchema = z.object({
   ALLOW_PRIVATE_FEED_URLS: optionalString.transform((v) => v === 'true' || v === '1'),
   /** Per-exchange API roots, e.g. "binance=http://127.0.0.1:8080", for proxies. */
   EXCHANGE_API_URLS: optionalString,
+  /** Serve /healthz and /metrics on this port; unset: no HTTP server at all. */
+  HTTP_PORT: optionalString
+    .refine((v) => v === undefined || (/^\d{1,5}$/.test(v) && Number(v) <= 65535), 'a TCP port number such as 9464 (unset it to turn the HTTP server off)')
+    .transform((v) => (v === undefined ? undefined : Number(v))),
+  /**
+   * Address the HTTP server binds to. Loopback by default: metrics name feeds and
+   * destinations. The Docker image sets 0.0.0.0 (the container's loopback is unreachable
+   * from outside); compose then publishes the port on the host's 127.0.0.1 only.
+   */
+  HTTP_HOST: optionalString.default('127.0.0.1'),
 });
 
 export type Env = z.infer<typeof envSchema>;
