@@ -24,6 +24,7 @@ import { loadConfig, type AppConfig } from '../config/load-config.ts';
 import { DEFAULT_CONFIG_DIR } from '../config/paths.ts';
 import { VirtualClock } from '../demo/virtual-clock.ts';
 import { describeMove, describeSectorMove, describeVsSector, viewAlert, type Alert } from '../domain/alert.ts';
+import type { Catalyst } from '../domain/correlation.ts';
 import { continuesSeries, timeframeMs, type Candle } from '../domain/candles.ts';
 import { formatPercent } from '../domain/moves.ts';
 import { normalizeItem } from '../domain/normalize-item.ts';
@@ -215,7 +216,6 @@ export function replayRecord(a: ReplayedAlert, store: Pick<Store, 'storyUrls'>):
   switch (alert.kind) {
     case 'move': {
       const { move, catalysts } = alert;
-      const top = catalysts[0];
       return {
         ...base,
         symbol: move.symbol,
@@ -232,10 +232,7 @@ export function replayRecord(a: ReplayedAlert, store: Pick<Store, 'storyUrls'>):
           z: move.z ?? null,
           reasons: move.reasons,
         },
-        catalysts: catalysts.map((c) => ({ url: c.url, title: c.title, source: c.source, publishedAt: iso(c.publishedAt), themes: c.themes, score: c.score, reasons: c.reasons })),
-        story: top ? { id: top.storyId, title: top.title, urls: store.storyUrls(top.storyId) } : null,
-        themes: top?.themes ?? [],
-        sentiment: top?.sentiment ?? null,
+        ...catalystFields(catalysts, store),
       };
     }
     case 'sector': {
@@ -245,6 +242,7 @@ export function replayRecord(a: ReplayedAlert, store: Pick<Store, 'storyUrls'>):
         sector: s.symbol,
         move: { windowMinutes: s.windowMinutes, direction: s.direction, return: s.return, benchmarkReturn: s.benchmarkReturn ?? null, beta: s.beta ?? null, abnormalVsBtc: s.abnormalVsBtc ?? null, z: s.z ?? null },
         members: s.members,
+        ...catalystFields(alert.catalysts ?? [], store),
       };
     }
     case 'story':
@@ -262,6 +260,22 @@ export function replayRecord(a: ReplayedAlert, store: Pick<Store, 'storyUrls'>):
   }
 }
 
+/** The catalysts of a move or sector alert, and the top one's story, themes and sentiment. */
+function catalystFields(catalysts: readonly Catalyst[], store: Pick<Store, 'storyUrls'>): Record<string, unknown> {
+  const top = catalysts[0];
+  return {
+    catalysts: catalysts.map((c) => ({ url: c.url, title: c.title, source: c.source, publishedAt: iso(c.publishedAt), themes: c.themes, score: c.score, reasons: c.reasons })),
+    story: top ? { id: top.storyId, title: top.title, urls: store.storyUrls(top.storyId) } : null,
+    themes: top?.themes ?? [],
+    sentiment: top?.sentiment ?? null,
+  };
+}
+
+function catalystLines(catalysts: readonly Catalyst[]): string[] {
+  if (catalysts.length === 0) return ['    no catalyst found'];
+  return catalysts.map((c) => `    ${c.score.toFixed(2)}  "${c.title}" (${c.source}) — ${c.reasons.join('; ')}`);
+}
+
 /** One line a person reads: when, what, and for moves the catalyst and why. */
 export function replayLines(a: ReplayedAlert): string[] {
   const { alert } = a;
@@ -269,12 +283,9 @@ export function replayLines(a: ReplayedAlert): string[] {
   const tag = `${when}  ${alert.kind.toUpperCase().padEnd(6)} ${alert.severity.padEnd(6)}`;
   if (alert.kind === 'move') {
     const vsSector = describeVsSector(alert.move);
-    const lines = [`${tag} ${describeMove(alert.move)}${vsSector ? `; ${vsSector}` : ''}`];
-    if (alert.catalysts.length === 0) lines.push('    no catalyst found');
-    for (const c of alert.catalysts) lines.push(`    ${c.score.toFixed(2)}  "${c.title}" (${c.source}) — ${c.reasons.join('; ')}`);
-    return lines;
+    return [`${tag} ${describeMove(alert.move)}${vsSector ? `; ${vsSector}` : ''}`, ...catalystLines(alert.catalysts)];
   }
-  if (alert.kind === 'sector') return [`${tag} ${describeSectorMove(alert.sector)}`];
+  if (alert.kind === 'sector') return [`${tag} ${describeSectorMove(alert.sector)}`, ...catalystLines(alert.catalysts ?? [])];
   return [`${tag} ${viewAlert(alert).title}`];
 }
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { runEventStudyCommand } from '../../src/cli/event-study-command.ts';
-import { runReplayCommand } from '../../src/cli/replay-command.ts';
+import { replayLines, replayRecord, runReplayCommand } from '../../src/cli/replay-command.ts';
 import { DEFAULT_CONFIG_DIR, PROJECT_ROOT } from '../../src/config/paths.ts';
 
 const FIXTURES = path.join(PROJECT_ROOT, 'test', 'fixtures', 'replay');
@@ -154,5 +154,20 @@ describe('radar event-study', () => {
     const err: string[] = [];
     expect(await runEventStudyCommand(['--db', path.join(work, 'none.db')], { out: () => {}, err: (l) => err.push(l) })).toBe(1);
     expect(err.join('\n')).toContain('run the bot (radar start) or a replay with --db');
+  });
+});
+
+describe('replay output of a sector alert', () => {
+  const at = Date.UTC(2025, 2, 4, 12);
+  const catalyst = { postId: 'p', storyId: 's', url: 'https://a.example/gpu', title: 'GPU networks surge', source: 'The Block', publishedAt: at - 5 * 3_600_000, themes: ['Decentralized GPU compute'], score: 0.9, reasons: ['tied to 2 of 3 members moving with the basket: RENDER, AKT'] };
+  const alert = {
+    kind: 'sector' as const, key: 'k', createdAt: at, severity: 'medium' as const, reason: 'r', catalysts: [catalyst],
+    sector: { symbol: 'AI basket', windowMinutes: 240, direction: 'up' as const, startedAt: at - 4 * 3_600_000, endedAt: at, fromPrice: 100, toPrice: 108, return: 0.08, abnormalVsBtc: 0.07, reasons: [], abnormalWithoutLeader: 0.05, members: [{ symbol: 'RENDER', return: 0.12 }, { symbol: 'AKT', return: 0.09 }, { symbol: 'TAO', return: 0.02 }] },
+  };
+
+  it('GIVEN a sector alert with a catalyst THEN the JSON record and the text name it', () => {
+    const record = replayRecord({ at, alert }, { storyUrls: () => ['https://a.example/gpu'] });
+    expect(record).toMatchObject({ type: 'sector', sector: 'AI basket', catalysts: [{ url: 'https://a.example/gpu', score: 0.9 }], story: { id: 's', urls: ['https://a.example/gpu'] }, themes: ['Decentralized GPU compute'] });
+    expect(replayLines({ at, alert })[1]).toBe('    0.90  "GPU networks surge" (The Block) — tied to 2 of 3 members moving with the basket: RENDER, AKT');
   });
 });
