@@ -104,9 +104,9 @@ export async function benchAlertLatency(ctx: BenchContext, options: AlertLatency
     const stamps: Stamps = { sendStarted: {} };
     const stamped = (platform: Platform, sink: AlertSink): AlertSink => ({
       ...sink,
-      send(alert, deliveryId) {
+      send(alert, deliveryId, options) {
         stamps.sendStarted[platform] ??= performance.now();
-        return sink.send(alert, deliveryId);
+        return sink.send(alert, deliveryId, options);
       },
     });
     const sinks = new Map<string, AlertSink>([

@@ -10,9 +10,14 @@
  *   so it never sends faster than the platform allows;
  * - flood control: a backlog above `delivery.digestAfter` is coalesced into one
  *   digest message; the coalesced deliveries are recorded as sent through it;
- * - failures by the action they call for: `wait` as told, `retry` with capped,
- *   jittered backoff, `disable` deactivates the destination (persisted until an
- *   admin re-activates it), keeps its alerts, and tells the other destinations.
+ * - failures by the action they call for: `wait` as told (every destination of a
+ *   shared scope when the limit is bot-wide), `retry` with capped, jittered backoff
+ *   that holds the whole destination (alerts queued meanwhile do not probe a platform
+ *   that is down) and stays within the platform's duplicate window after an attempt
+ *   that may have posted, `disable` deactivates the destination (persisted until an admin
+ *   re-activates it), keeps its alerts, and tells the other destinations;
+ * - silence: the subscription's `silent` (quiet hours, a kind set to silent) reaches
+ *   the sink, which posts without a notification.
  */
 import { shouldDeliver } from './commands/subscription.ts';
 import { themeLinks } from './detect-moves.ts';
@@ -22,7 +27,7 @@ import { routeAlert } from '../domain/routing.ts';
 import { MINUTE_MS } from '../domain/time.ts';
 import { PARKED_UNTIL_MS } from './chat-store.ts';
 import { mapLimit } from './concurrency.ts';
-import type { DeliverySink } from './delivery-sink.ts';
+import { SharedRateLimitError, UncertainDeliveryError, type DeliverySink } from './delivery-sink.ts';
 import { DeliveryError } from './ports.ts';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.ts';
 import type { Runtime } from './runtime.ts';
@@ -68,6 +73,8 @@ const NO_SINK_PAUSE_MS = 60 * MINUTE_MS;
 const MAX_RATE_LIMITS_PER_RUN = 3;
 /** Most alerts one digest stands for; a larger backlog becomes several digests over several runs. */
 const MAX_DIGEST_ITEMS = 500;
+/** Oldest pending deliveries of a destination looked at for its failure streak (the oldest carry it). */
+const STREAK_SAMPLE = 50;
 /** Backoff before the first retry, doubled per attempt up to the configured cap. */
 const FIRST_RETRY_MS = 5_000;
 
@@ -92,6 +99,18 @@ export const timerSleep: Sleep = (ms, signal) =>
 export function retryDelayMs(attempts: number, maxBackoffMinutes: number, random: () => number = Math.random): number {
   const capped = Math.min(maxBackoffMinutes * MINUTE_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1));
   return Math.round(capped / 2 + (capped / 2) * Math.min(1, Math.max(0, random())));
+}
+
+/**
+ * Consecutive retryable failures per destination, kept beside the limiter because that
+ * is the pacing memory callers share across runs (a fresh limiter, a fresh memory).
+ */
+const failureStreaks = new WeakMap<RateLimiter, Map<string, number>>();
+
+function streaksOf(limiter: RateLimiter): Map<string, number> {
+  let streaks = failureStreaks.get(limiter);
+  if (!streaks) failureStreaks.set(limiter, (streaks = new Map()));
+  return streaks;
 }
 
 interface Run {
@@ -207,9 +226,10 @@ async function deliverToDestination(run: Run, destination: string, queue: Delive
     // Counted from before it starts (destinations sharing a scope run in parallel) to when it ends.
     const ended = limiter.beginSend(destination, cost);
     try {
-      await sink.send(delivery.alert, `${delivery.alertId}:${destination}`);
+      await sink.send(delivery.alert, `${delivery.alertId}:${destination}`, { silent: wanted.silent });
       ended();
       rt.store.markDelivered(delivery.id, rt.clock.now());
+      streaksOf(limiter).delete(destination);
       result.sent++;
       rateLimits = 0;
       i++;
@@ -225,8 +245,13 @@ async function deliverToDestination(run: Run, destination: string, queue: Delive
         // The platform's word beats our model of its limits; it is not the alert's fault, so no attempt is counted.
         const waitMs = error.details.retryAfterMs ?? FIRST_RETRY_MS;
         limiter.pause(destination, at + waitMs);
+        // A bot-wide limit: the destinations sharing the scope wait too (their loops ask the limiter before each send).
+        if (error instanceof SharedRateLimitError) limiter.pauseScope(error.scope, at + waitMs);
         rt.store.postponeDestination(destination, at + waitMs);
-        log.warn({ retryAfterMs: waitMs, alert: delivery.alert.key }, 'rate limited by the chat API; waiting as told');
+        log.warn(
+          { retryAfterMs: waitMs, alert: delivery.alert.key, ...(error instanceof SharedRateLimitError ? { scope: error.scope } : {}) },
+          'rate limited by the chat API; waiting as told',
+        );
         if (++rateLimits >= MAX_RATE_LIMITS_PER_RUN) return;
         continue;
       }
@@ -248,10 +273,25 @@ async function deliverToDestination(run: Run, destination: string, queue: Delive
         result.dead++;
         log.error({ alert: delivery.alert.key, attempts, error: error.message }, 'giving up on delivery after max attempts; it stays in the outbox as dead');
       } else log.warn({ alert: delivery.alert.key, attempts, error: error.message }, 'delivery failed; will retry');
-      const next = at + retryDelayMs(attempts, maxBackoffMinutes, deps.random);
+      // The destination's failure streak, not this alert's: an alert queued during an outage (or a
+      // digest that coalesced the backlog) starts no fresh ladder of quick probes while the
+      // destination is well into its backoff. Attempts in the outbox carry it across restarts.
+      const streaks = streaksOf(limiter);
+      const streak = Math.max(
+        attempts,
+        (streaks.get(destination) ?? 0) + 1,
+        1 + Math.max(0, ...rt.store.pendingDeliveriesFor(destination, STREAK_SAMPLE).map((d) => d.attempts)),
+      );
+      streaks.set(destination, streak);
+      const backoffMs = retryDelayMs(streak, maxBackoffMinutes, deps.random);
+      // The platform may hold the message already and drops a repeat only for a while: retry before that ends.
+      const next = at + (error instanceof UncertainDeliveryError ? Math.min(backoffMs, error.retryWithinMs) : backoffMs);
       rt.store.markDeliveryFailed(delivery.id, error.message, next, dead);
-      // The platform is probably down: hold the rest of this destination's queue too.
+      // The platform is probably down: hold the rest of this destination's queue too, and
+      // (through the shared limiter) the alerts queued before the backoff ends, which would
+      // otherwise each probe the platform as soon as they arrive.
       rt.store.postponeDestination(destination, next);
+      limiter.pause(destination, next);
       return;
     }
   }

@@ -128,6 +128,15 @@ export class DeliveryError extends Error {
   }
 }
 
+/** How one alert is delivered, as the destination's subscription decided. */
+export interface SendOptions {
+  /**
+   * Deliver without a notification (quiet hours, a kind set to `silent`):
+   * Discord SUPPRESS_NOTIFICATIONS, Telegram disable_notification. Default false.
+   */
+  silent?: boolean;
+}
+
 export interface AlertSink {
   /** Destination id from config, e.g. "discord-main". */
   readonly id: string;
@@ -136,6 +145,6 @@ export interface AlertSink {
    * that support idempotency (Discord nonce) can drop duplicates.
    * Throws {@link DeliveryError}.
    */
-  send(alert: Alert, deliveryId: string): Promise<void>;
+  send(alert: Alert, deliveryId: string, options?: SendOptions): Promise<void>;
   close?(): Promise<void>;
 }

@@ -41,9 +41,12 @@ export interface RateLimiter {
   recordSend(destination: string, cost?: number): void;
   /** Nothing to `destination` before `untilMs` (the platform said so: a 429's retry-after). */
   pause(destination: string, untilMs: number): void;
+  /** Nothing to any destination with a rule under `scope` before `untilMs` (a bot-wide 429). */
+  pauseScope(scope: string, untilMs: number): void;
 }
 
 interface Window {
+  scope: string;
   limit: number;
   windowMs: number;
   /** End times of finished sends within the last window, ascending. */
@@ -57,11 +60,12 @@ export function createRateLimiter(clock: Clock): RateLimiter {
   const windows = new Map<string, Window>();
   const rulesOf = new Map<string, Window[]>();
   const pausedUntil = new Map<string, number>();
+  const scopePausedUntil = new Map<string, number>();
 
   const windowFor = (rule: RateRule): Window => {
     const key = `${rule.scope}|${rule.limit}|${rule.windowMs}`;
     let w = windows.get(key);
-    if (!w) windows.set(key, (w = { limit: Math.max(1, Math.floor(rule.limit)), windowMs: Math.max(0, rule.windowMs), sends: [], inFlight: 0 }));
+    if (!w) windows.set(key, (w = { scope: rule.scope, limit: Math.max(1, Math.floor(rule.limit)), windowMs: Math.max(0, rule.windowMs), sends: [], inFlight: 0 }));
     return w;
   };
 
@@ -101,6 +105,7 @@ export function createRateLimiter(clock: Clock): RateLimiter {
       const now = clock.now();
       let at = Math.max(now, pausedUntil.get(destination) ?? now);
       for (const w of rulesOf.get(destination) ?? []) {
+        at = Math.max(at, scopePausedUntil.get(w.scope) ?? at);
         prune(w, now);
         // A cost above the limit could never fit; it is paced as a full window instead.
         const need = Math.min(cost, w.limit);
@@ -118,6 +123,9 @@ export function createRateLimiter(clock: Clock): RateLimiter {
     },
     pause(destination, untilMs) {
       pausedUntil.set(destination, Math.max(untilMs, pausedUntil.get(destination) ?? 0));
+    },
+    pauseScope(scope, untilMs) {
+      scopePausedUntil.set(scope, Math.max(untilMs, scopePausedUntil.get(scope) ?? 0));
     },
   };
 }

@@ -109,7 +109,8 @@ export interface FakeDiscordMessage {
 }
 
 /**
- * One injected failure for the next matching request(s). An HTTP fault answers
+ * One injected failure for the next matching request(s), or for every matching
+ * request until a time (`until`: an outage, a 429 storm). An HTTP fault answers
  * with `status` and a Discord-shaped default body (429: rate-limit body and
  * headers from `retryAfter` seconds; 403 Missing Access; 404 Unknown Channel;
  * …), overridable with `body`/`headers`. A network fault resets the connection
@@ -128,12 +129,15 @@ export type FakeDiscordFault = (
   /**
    * `reset` closes the connection unanswered; `hang` never answers; `drop-response`
    * processes the request (the message is posted) and then resets the connection:
-   * the platform accepted it but the sender never learns, as in a crash between send and ack.
+   * the platform accepted it but the sender never learns, as in a crash between send and ack;
+   * `hang-response` processes it and never answers: the sender times out on a posted message.
    */
-  | { network: 'reset' | 'hang' | 'drop-response' }
+  | { network: 'reset' | 'hang' | 'drop-response' | 'hang-response' }
 ) & {
-  /** How many requests this fault applies to. Default 1. */
+  /** How many requests this fault applies to. Default 1; ignored with `until`. */
   count?: number;
+  /** Applies to every matching request that arrives before this time on the fake's clock (ms), then expires. */
+  until?: number;
   /** Only requests whose path contains this (string) or matches it (RegExp). */
   match?: string | RegExp;
 };
@@ -191,10 +195,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const snowflake = (): string => ((BigInt(now()) - DISCORD_EPOCH) << 22n | (sequence++ & 0xfffn)).toString();
 
   function takeFault(path: string): FakeDiscordFault | undefined {
+    const t = now();
+    for (let i = faults.length - 1; i >= 0; i--) if (faults[i]!.until !== undefined && faults[i]!.until! <= t) faults.splice(i, 1);
     const index = faults.findIndex((f) => matches(f.match, path));
     const fault = faults[index];
     if (!fault) return undefined;
-    if (--fault.remaining <= 0) faults.splice(index, 1);
+    if (fault.until === undefined && --fault.remaining <= 0) faults.splice(index, 1);
     return fault;
   }
 
@@ -271,12 +277,14 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, record: FakeDiscordRequest): Promise<Answer | 'hang' | 'reset'> {
     const fault = takeFault(record.path);
-    if (fault && 'network' in fault && fault.network === 'drop-response') {
+    if (fault && 'network' in fault && (fault.network === 'drop-response' || fault.network === 'hang-response')) {
       await handleValid(req, record);
       record.status = undefined;
-      return 'reset';
+      return fault.network === 'drop-response' ? 'reset' : 'hang';
     }
     if (fault) {
+      // Read first, as a server does before failing: the record then shows what was sent (nonce, flags).
+      await recordBody(req, record);
       if ('network' in fault) return fault.network === 'hang' ? 'hang' : 'reset';
       return faultAnswer(fault, now());
     }
@@ -393,6 +401,16 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+async function recordBody(req: http.IncomingMessage, record: FakeDiscordRequest): Promise<void> {
+  try {
+    const parsed = await readDiscordBody(req, record.headers);
+    record.body = parsed.body;
+    record.files = parsed.files;
+  } catch {
+    // Not JSON: the fault answers anyway.
+  }
 }
 
 function parseRoute(path: string): Route | undefined {

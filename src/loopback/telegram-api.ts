@@ -98,18 +98,25 @@ export interface FakeTelegramMessage {
   parseMode?: string;
   /** A photo upload, or the URL/file_id string it was sent by. */
   photo?: FakeTelegramFile | string;
+  /** Sent with `disable_notification`: members get it without a sound or push. */
+  silent: boolean;
   params: Record<string, unknown>;
   /** The Message object the fake answered with. */
   result: Record<string, unknown>;
 }
 
-/** One injected failure for the next matching request(s), answered in Telegram's words by default. */
+/**
+ * One injected failure for the next matching request(s), or for every matching request
+ * until a time (`until`: an outage, a 429 storm), answered in Telegram's words by default.
+ */
 export type FakeTelegramFault = (
   | { status: number; description?: string; retryAfter?: number; migrateToChatId?: number }
   | { network: 'reset' | 'hang' }
 ) & {
-  /** How many requests this fault applies to. Default 1. */
+  /** How many requests this fault applies to. Default 1; ignored with `until`. */
   count?: number;
+  /** Applies to every matching request that arrives before this time on the fake's clock (ms), then expires. */
+  until?: number;
   /** Only this Bot API method (a polling loop would otherwise eat faults meant for sends). */
   method?: string;
 };
@@ -180,10 +187,12 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   const seconds = () => Math.floor(now() / 1000);
 
   function takeFault(method: string): FakeTelegramFault | undefined {
+    const t = now();
+    for (let i = faults.length - 1; i >= 0; i--) if (faults[i]!.until !== undefined && faults[i]!.until! <= t) faults.splice(i, 1);
     const index = faults.findIndex((f) => f.method === undefined || f.method === method);
     const fault = faults[index];
     if (!fault) return undefined;
-    if (--fault.remaining <= 0) faults.splice(index, 1);
+    if (fault.until === undefined && --fault.remaining <= 0) faults.splice(index, 1);
     return fault;
   }
 
@@ -252,6 +261,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       entities: parsed.entities,
       raw,
       parseMode: typeof params.parse_mode === 'string' ? params.parse_mode : undefined,
+      silent: isTrue(params.disable_notification),
       params,
       result,
     });
@@ -288,6 +298,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       raw,
       parseMode: typeof params.parse_mode === 'string' ? params.parse_mode : undefined,
       photo,
+      silent: isTrue(params.disable_notification),
       params,
       result,
     });
@@ -349,7 +360,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
         chatFor(params);
         return true;
       case 'deleteWebhook':
-        if (params.drop_pending_updates === true || params.drop_pending_updates === 'true') updates = [];
+        if (isTrue(params.drop_pending_updates)) updates = [];
         return true;
       case 'setMyCommands': {
         if (!Array.isArray(params.commands)) throw badRequest('parameter "commands" is required');
@@ -388,20 +399,20 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       answer({ ok: false, error_code: error.code, description: error.description, ...(error.parameters ? { parameters: error.parameters } : {}) });
 
     (async () => {
+      // Read first, as a server does before failing: the record then shows what was sent (chat_id…).
+      const body = await readParams(req, url);
+      record.params = body.params;
+      record.files = body.files;
       const fault = takeFault(record.method);
       if (fault) {
         if ('network' in fault) {
           if (fault.network === 'reset') req.socket.destroy();
           return;
         }
-        await readBody(req); // drain, as a real server would before answering
         return refuse(faultError(fault));
       }
       if (!match) return refuse(new ApiError(404, 'Not Found'));
       if (match[1] !== token) return refuse(new ApiError(401, 'Unauthorized'));
-      const body = await readParams(req, url);
-      record.params = body.params;
-      record.files = body.files;
       if (record.method === 'getUpdates') return getUpdates(body.params, res, answer);
       try {
         answer({ ok: true, result: call(record.method, body.params, body.files) });
@@ -498,6 +509,11 @@ function optionalInt(value: unknown): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const n = Number(value);
   return Number.isInteger(n) ? n : undefined;
+}
+
+/** Booleans arrive as JSON true or, in form bodies, as the text "true". */
+function isTrue(value: unknown): boolean {
+  return value === true || value === 'true';
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

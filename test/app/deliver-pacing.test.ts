@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deliverDue, retryDelayMs, type Sleep } from '../../src/app/deliver.ts';
-import type { SinkPacing } from '../../src/app/delivery-sink.ts';
+import { SharedRateLimitError, type SinkPacing } from '../../src/app/delivery-sink.ts';
+import type { SendOptions } from '../../src/app/ports.ts';
 import { createRateLimiter, type RateRule } from '../../src/app/rate-limiter.ts';
 import { queueAlert } from '../../src/app/runtime.ts';
 import type { Alert, NoticeAlert } from '../../src/domain/alert.ts';
@@ -24,9 +25,11 @@ class PacedSink extends RecordingSink {
     super(id);
     this.pacing = { rules, cost };
   }
-  override async send(alert: Alert, deliveryId: string): Promise<void> {
-    await super.send(alert, deliveryId);
-    this.times.push(this.rt.clock.now() - NOW);
+  override async send(alert: Alert, deliveryId: string, options?: SendOptions): Promise<void> {
+    // Stamped when the send starts: parallel destinations move the shared clock while one awaits.
+    const at = this.rt.clock.now() - NOW;
+    await super.send(alert, deliveryId, options);
+    this.times.push(at);
   }
 }
 
@@ -128,6 +131,60 @@ describe('deliverDue pacing', () => {
     expect(result).toMatchObject({ sent: 1, failed: 1, waitedMs: 3_000 });
     expect(sink.times).toEqual([3_000]);
     expect(rt.log.records.some((r) => r.level === 'warn' && r.msg?.includes('rate limited') && (r.obj as { retryAfterMs?: number }).retryAfterMs === 3_000)).toBe(true);
+  });
+
+  it('GIVEN a bot-wide 429 on one destination THEN every destination sharing that scope waits it out too', async () => {
+    const rt = await runtimeWith(['a', 'b', 'other'], (c) => (c.alerts.delivery.digestAfter = 0));
+    const bot: RateRule = { scope: 'discord:bot:x', limit: 50, windowMs: 1000 };
+    const a = new PacedSink('a', rt, [{ scope: 'discord:channel:a', limit: 5, windowMs: 5000 }, bot]);
+    const b = new PacedSink('b', rt, [{ scope: 'discord:channel:b', limit: 5, windowMs: 5000 }, bot]);
+    const other = new PacedSink('other', rt, [{ scope: 'telegram:bot:y', limit: 30, windowMs: 1000 }]);
+    const limiter = createRateLimiter(rt.clock);
+    const sinks = new Map([['a', a], ['b', b], ['other', other]]);
+    queueAlert(rt, notice('n0'));
+    queueAlert(rt, notice('n1'));
+    // 'a' meets the global limit on its first send; 'b' sent n0 before anyone knew.
+    const shared = new SharedRateLimitError('rate limited globally', { destination: 'a', status: 429, retryAfterMs: 4_000 }, 'discord:bot:x');
+    const send = a.send.bind(a);
+    let failed = false;
+    a.send = async (alert, id, options) => {
+      if (failed) return send(alert, id, options);
+      failed = true;
+      throw shared;
+    };
+    // No sleep: what may not go now is left to a later run, so the clock stands still within this one.
+    await deliverDue(rt, { sinks, limiter });
+    expect([a.times, b.times, other.times]).toEqual([[], [0], [0, 0]]); // b's n1 waits for a limit it never met itself
+    rt.clock.advance(3_999);
+    await deliverDue(rt, { sinks, limiter });
+    expect([a.times, b.times]).toEqual([[], [0]]);
+    rt.clock.advance(1);
+    await deliverDue(rt, { sinks, limiter });
+    expect([a.times, b.times]).toEqual([[4_000, 4_000], [0, 4_000]]);
+  });
+
+  it('GIVEN a 5xx with a shared limiter THEN alerts queued during the backoff do not probe the destination', async () => {
+    const rt = await runtimeWith(['d'], (c) => (c.alerts.delivery.digestAfter = 0));
+    const sink = new PacedSink('d', rt, []);
+    const limiter = createRateLimiter(rt.clock);
+    const sinks = new Map([['d', sink]]);
+    let calls = 0;
+    const send = sink.send.bind(sink);
+    sink.send = async (alert, id, options) => {
+      calls++;
+      return send(alert, id, options);
+    };
+    sink.failNext('retry', 1);
+    queueAlert(rt, notice('first'));
+    await deliverDue(rt, { sinks, limiter, random: () => 1 });
+    rt.clock.advance(1_000);
+    queueAlert(rt, notice('second')); // due now, but the destination is backing off until 5 s
+    await deliverDue(rt, { sinks, limiter, random: () => 1 });
+    expect(calls).toBe(1);
+    rt.clock.advance(4_000);
+    await deliverDue(rt, { sinks, limiter, random: () => 1 });
+    expect(sink.sent.map((s) => s.alert.key)).toEqual(['first', 'second']);
+    expect(sink.times).toEqual([5_000, 5_000]);
   });
 
   it('GIVEN 429 after 429 THEN the run gives up on that destination for now instead of looping', async () => {

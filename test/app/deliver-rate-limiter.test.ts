@@ -75,6 +75,18 @@ describe('createRateLimiter', () => {
     expect(limiter.nextSendAt('d')).toBe(T0 + 7_000);
   });
 
+  it('GIVEN a paused scope (a bot-wide 429) THEN every destination under it waits; others do not', () => {
+    const clock = new FixedClock(T0);
+    const limiter = createRateLimiter(clock);
+    const bot: RateRule = { scope: 'discord:bot:x', limit: 50, windowMs: 1000 };
+    limiter.setRules('a', [{ scope: 'discord:channel:a', limit: 5, windowMs: 5000 }, bot]);
+    limiter.setRules('b', [{ scope: 'discord:channel:b', limit: 5, windowMs: 5000 }, bot]);
+    limiter.setRules('c', [{ scope: 'discord:channel:c', limit: 5, windowMs: 5000 }]);
+    limiter.pauseScope('discord:bot:x', T0 + 4_000);
+    limiter.pauseScope('discord:bot:x', T0 + 1_000); // a shorter pause never shortens a longer one
+    expect(['a', 'b', 'c'].map((d) => limiter.nextSendAt(d) - T0)).toEqual([4_000, 4_000, 0]);
+  });
+
   it('GIVEN a send costing two messages THEN it needs room for both', () => {
     expect(drain(3, [{ scope: 'g', limit: 3, windowMs: 60_000 }], 2)).toEqual([0, 60_000, 120_000]);
   });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/adapters/sqlite/sqlite-store.ts';
 import { deliverDue } from '../../src/app/deliver.ts';
+import { defaultSubscription } from '../../src/app/commands/subscription.ts';
 import { queueAlert } from '../../src/app/runtime.ts';
 import type { NoticeAlert } from '../../src/domain/alert.ts';
 import { RecordingSink } from '../fakes/recording-sink.ts';
@@ -80,6 +81,23 @@ describe('deliverDue', () => {
     }
     expect(rt.store.deliveryCounts()).toEqual({ pending: 0, sent: 0, dead: 1 });
     expect(rt.log.records.some((r) => r.level === 'error' && r.msg?.includes('giving up'))).toBe(true);
+  });
+
+  it.each([
+    { name: 'no subscription', subscription: undefined, at: NOW, silent: false },
+    { name: 'notices set to silent', subscription: { kinds: { notice: 'silent' as const } }, at: NOW, silent: true },
+    { name: 'quiet hours now', subscription: { quietHours: { from: '11:00', to: '13:00' } }, at: NOW, silent: true },
+    { name: 'quiet hours over', subscription: { quietHours: { from: '11:00', to: '13:00' } }, at: NOW + 2 * 3_600_000, silent: false },
+  ])('GIVEN $name THEN the sink is told silent: $silent', async ({ subscription, at, silent }) => {
+    const rt = await testRuntime({ now: at, destinations: [{ id: 'a', minSeverity: 'low' }] });
+    if (subscription) {
+      const audit = { at, actor: { platform: 'cli' as const, userId: 'test' }, action: 'test', target: 'subscription:a', outcome: 'applied' as const };
+      rt.store.saveSubscription('a', { ...defaultSubscription('a'), ...subscription }, audit);
+    }
+    const sink = new RecordingSink('a');
+    queueAlert(rt, notice('one'));
+    await deliverDue(rt, { sinks: new Map([['a', sink]]) });
+    expect(sink.sent.map((s) => [s.alert.key, s.silent])).toEqual([['one', silent]]);
   });
 
   it('GIVEN a restart between queueing and delivery THEN the new process delivers what was queued', async () => {

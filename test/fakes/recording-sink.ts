@@ -1,9 +1,9 @@
-import { DeliveryError, type AlertSink } from '../../src/app/ports.ts';
+import { DeliveryError, type AlertSink, type SendOptions } from '../../src/app/ports.ts';
 import type { Alert } from '../../src/domain/alert.ts';
 
-/** A sink that records what it is sent and fails on demand. */
+/** A sink that records what it is sent (and how: silently or not) and fails on demand. */
 export class RecordingSink implements AlertSink {
-  readonly sent: { alert: Alert; deliveryId: string }[] = [];
+  readonly sent: { alert: Alert; deliveryId: string; silent: boolean }[] = [];
   private failures: DeliveryError[] = [];
   constructor(readonly id: string) {}
 
@@ -13,9 +13,9 @@ export class RecordingSink implements AlertSink {
     }
   }
 
-  async send(alert: Alert, deliveryId: string): Promise<void> {
+  async send(alert: Alert, deliveryId: string, options?: SendOptions): Promise<void> {
     const failure = this.failures.shift();
     if (failure) throw failure;
-    this.sent.push({ alert, deliveryId });
+    this.sent.push({ alert, deliveryId, silent: options?.silent === true });
   }
 }

@@ -6,9 +6,9 @@
  * calls for (see {@link classifyDiscordError}); they differ only in how the body is posted.
  */
 import { createHash } from 'node:crypto';
-import { DiscordAPIError, HTTPError, RateLimitError, REST, Routes, WebhookClient, type RESTOptions } from 'discord.js';
-import type { DeliverySink } from '../../app/delivery-sink.ts';
-import { DeliveryError, type DeliveryAction, type Logger } from '../../app/ports.ts';
+import { DiscordAPIError, HTTPError, MessageFlags, RateLimitError, REST, Routes, WebhookClient, type RESTOptions } from 'discord.js';
+import { SharedRateLimitError, UncertainDeliveryError, type DeliverySink } from '../../app/delivery-sink.ts';
+import { DeliveryError, type DeliveryAction, type Logger, type SendOptions } from '../../app/ports.ts';
 import type { RateRule } from '../../app/rate-limiter.ts';
 import { viewAlert } from '../../domain/alert.ts';
 import { CHART_FILENAME, renderChartSafely, type ChartRenderer } from '../charts/chart-renderer.ts';
@@ -57,6 +57,12 @@ export const DISCORD_REST_OPTIONS = {
   offset: 0,
 } as const satisfies Partial<RESTOptions>;
 
+/**
+ * How long Discord is relied on to drop a repeated nonce with `enforce_nonce`, ms.
+ * Discord says "the past few minutes"; two stays on the safe side.
+ */
+export const DISCORD_NONCE_WINDOW_MS = 2 * 60_000;
+
 /** Used when a 429 carries no Retry-After or reset header (Discord always sends one; proxies may not). */
 const FALLBACK_RETRY_AFTER_MS = 5_000;
 
@@ -94,12 +100,17 @@ export interface DiscordSinkOptions {
   charts?: ChartRenderer;
   /** Pacing rules; default Discord's ({@link DISCORD_RATE_LIMITS}) for this channel and bot. */
   rateLimits?: readonly RateRule[];
+  /** Clock for the nonce window (ms), default Date.now; tests pass their virtual one. */
+  now?: () => number;
 }
 
 /**
  * An AlertSink posting embeds to a channel as a bot (`POST /channels/{id}/messages`).
  * Sends carry a nonce derived from the delivery id with `enforce_nonce`, so a retry
  * after a lost response returns the first message instead of posting a duplicate.
+ * Discord remembers a nonce for a few minutes only: after an attempt that may have
+ * posted (timeout, connection lost), failures of that delivery are reported as
+ * {@link UncertainDeliveryError} so the worker retries inside that window.
  * A chart goes as a multipart upload (`payload_json` + `files[0]`) shown as the embed image.
  */
 export function createDiscordSink(options: DiscordSinkOptions): DeliverySink {
@@ -108,6 +119,7 @@ export function createDiscordSink(options: DiscordSinkOptions): DeliverySink {
     options.rest ??
     new REST({ ...DISCORD_REST_OPTIONS, timeout: timeoutMs, api: options.apiRoot ?? DISCORD_API_ROOT }).setToken(options.token);
   const route = Routes.channelMessages(options.channelId);
+  const botScope = `discord:bot:${fingerprint(options.token)}`;
   return createDiscordDelivery({
     id: options.id,
     label: `Discord channel ${options.channelId}`,
@@ -119,8 +131,10 @@ export function createDiscordSink(options: DiscordSinkOptions): DeliverySink {
     charts: options.charts,
     rateLimits: options.rateLimits ?? [
       { scope: `discord:channel:${options.channelId}`, ...DISCORD_RATE_LIMITS.channelMessages },
-      { scope: `discord:bot:${fingerprint(options.token)}`, ...DISCORD_RATE_LIMITS.global },
+      { scope: botScope, ...DISCORD_RATE_LIMITS.global },
     ],
+    globalScope: botScope,
+    dedup: { windowMs: DISCORD_NONCE_WINDOW_MS, now: options.now ?? Date.now },
     post: async (message, files, deliveryId) => {
       const body = { ...message, nonce: discordNonce(deliveryId), enforce_nonce: true };
       if (files.length === 0) await rest.post(route, { body });
@@ -179,6 +193,7 @@ export function createDiscordWebhookSink(options: DiscordWebhookSinkOptions): De
         content: message.content,
         embeds: message.embeds,
         allowedMentions: message.allowed_mentions,
+        ...(message.flags === undefined ? {} : { flags: message.flags }),
         // discord.js adds the matching `attachments` entries itself.
         ...(files.length > 0 ? { files: files.map((f) => ({ attachment: Buffer.from(f.data), name: f.name, description: 'Price chart' })) } : {}),
       });
@@ -224,25 +239,58 @@ interface DiscordDelivery {
   mentions: readonly MentionRule[];
   charts: ChartRenderer | undefined;
   rateLimits: readonly RateRule[];
+  /**
+   * The pacing scope Discord's global limit binds: every channel of one bot. A global
+   * 429 then pauses them all, not only the destination that met it. None for webhooks.
+   */
+  globalScope?: string;
+  /** How long the platform drops a repeat of a delivery id (the bot's nonce); none for webhooks. */
+  dedup?: { windowMs: number; now: () => number };
   post(message: DiscordMessage, files: readonly DiscordFile[], deliveryId: string): Promise<void>;
   close?(): Promise<void>;
 }
 
 function createDiscordDelivery(delivery: DiscordDelivery): DeliverySink {
   let rejectedCredential: DiscordFailure | undefined;
+  /** Delivery ids whose message Discord may already show, with when the first such attempt was made. */
+  const maybePosted = new Map<string, number>();
 
-  const fail = (failure: DiscordFailure, cause: unknown): DeliveryError =>
-    new DeliveryError(failure.action, redactSecrets(`${delivery.label}: ${failure.reason}`, delivery.secrets), {
-      destination: delivery.id,
-      status: failure.status,
-      retryAfterMs: failure.retryAfterMs,
-      cause: redactError(cause, delivery.secrets),
-    });
+  const fail = (failure: DiscordFailure, cause: unknown): DeliveryError => {
+    const message = redactSecrets(`${delivery.label}: ${failure.reason}`, delivery.secrets);
+    const details = { destination: delivery.id, status: failure.status, retryAfterMs: failure.retryAfterMs, cause: redactError(cause, delivery.secrets) };
+    if (failure.action === 'wait' && failure.global && delivery.globalScope !== undefined) {
+      return new SharedRateLimitError(message, details, delivery.globalScope);
+    }
+    return new DeliveryError(failure.action, message, details);
+  };
+
+  /** Like {@link fail}, but keeps the retries of a delivery that may have posted inside the nonce window. */
+  const failDelivery = (failure: DiscordFailure, cause: unknown, deliveryId: string): DeliveryError => {
+    const dedup = delivery.dedup;
+    if (!dedup || failure.action !== 'retry') return fail(failure, cause);
+    const now = dedup.now();
+    for (const [id, since] of maybePosted) if (since + dedup.windowMs <= now && id !== deliveryId) maybePosted.delete(id);
+    if (failure.uncertain && !maybePosted.has(deliveryId)) maybePosted.set(deliveryId, now);
+    const since = maybePosted.get(deliveryId);
+    if (since === undefined) return fail(failure, cause);
+    const leftMs = since + dedup.windowMs - now;
+    if (leftMs <= 0) {
+      maybePosted.delete(deliveryId);
+      delivery.logger?.warn(
+        { destination: delivery.id, deliveryId },
+        'an earlier attempt may have posted this alert and Discord no longer drops the repeat by nonce; the next retry can show it twice',
+      );
+      return fail(failure, cause);
+    }
+    const base = fail(failure, cause);
+    // Half of what is left, so the retry lands inside the window even on a coarse delivery schedule.
+    return new UncertainDeliveryError(base.message, base.details, Math.max(1_000, Math.floor(leftMs / 2)));
+  };
 
   return {
     id: delivery.id,
     pacing: { rules: delivery.rateLimits },
-    async send(alert, deliveryId) {
+    async send(alert, deliveryId, options) {
       // After a 401 @discordjs/rest drops its token and later calls fail with a
       // confusing client-side error; a rejected credential does not recover anyway.
       if (rejectedCredential) throw fail(rejectedCredential, undefined);
@@ -252,7 +300,8 @@ function createDiscordDelivery(delivery: DiscordDelivery): DeliverySink {
       const files = png ? [{ name: CHART_FILENAME, data: png }] : [];
       let first: DiscordFailure;
       try {
-        await delivery.post(renderDiscordMessage(view, { roles, image: png ? CHART_FILENAME : undefined }), files, deliveryId);
+        await delivery.post(withFlags(renderDiscordMessage(view, { roles, image: png ? CHART_FILENAME : undefined }), options), files, deliveryId);
+        maybePosted.delete(deliveryId);
         return;
       } catch (error) {
         first = classifyDiscordError(error, delivery);
@@ -264,13 +313,14 @@ function createDiscordDelivery(delivery: DiscordDelivery): DeliverySink {
             'discord refused the chart upload; sending the alert without it (allow Attach Files in the channel)',
           );
           try {
-            await delivery.post(renderDiscordMessage(view, { roles }), [], deliveryId);
+            await delivery.post(withFlags(renderDiscordMessage(view, { roles }), options), [], deliveryId);
+            maybePosted.delete(deliveryId);
             return;
           } catch (retryError) {
-            throw fail(classifyDiscordError(retryError, delivery), retryError);
+            throw failDelivery(classifyDiscordError(retryError, delivery), retryError, deliveryId);
           }
         }
-        if (!first.payload) throw fail(first, error);
+        if (!first.payload) throw failDelivery(first, error, deliveryId);
       }
       delivery.logger?.warn(
         { destination: delivery.id, status: first.status, reason: redactSecrets(first.reason, delivery.secrets) },
@@ -278,13 +328,19 @@ function createDiscordDelivery(delivery: DiscordDelivery): DeliverySink {
       );
       try {
         // Same delivery id, same nonce: the rejected request created no message. No chart: it may be what was refused.
-        await delivery.post(renderDiscordFallback(view, { roles }), [], deliveryId);
+        await delivery.post(withFlags(renderDiscordFallback(view, { roles }), options), [], deliveryId);
+        maybePosted.delete(deliveryId);
       } catch (error) {
-        throw fail(classifyDiscordError(error, delivery), error);
+        throw failDelivery(classifyDiscordError(error, delivery), error, deliveryId);
       }
     },
     close: delivery.close,
   };
+}
+
+/** A silent delivery posts with SUPPRESS_NOTIFICATIONS: shown in the channel, no push or sound. */
+function withFlags(message: DiscordMessage, options: SendOptions | undefined): DiscordMessage {
+  return options?.silent ? { ...message, flags: MessageFlags.SuppressNotifications } : message;
 }
 
 /** Discord's JSON error code for a permission the bot lacks in the channel. */
@@ -299,6 +355,10 @@ export interface DiscordFailure {
   /** Discord's JSON error code, when it sent one. */
   code?: number;
   retryAfterMs?: number;
+  /** A 429 of the bot's global limit: it holds for every channel of the bot, not only this one. */
+  global?: boolean;
+  /** The request went out and the answer was lost (timeout, connection dropped): Discord may have posted it. */
+  uncertain?: boolean;
   /** Discord refused this message's content (not the destination): worth one plainer attempt. */
   payload: boolean;
 }
@@ -306,13 +366,16 @@ export interface DiscordFailure {
 /**
  * Map an error from @discordjs/rest to a delivery action:
  * - 429 / exhausted bucket (RateLimitError) → `wait` for Retry-After (header; the body's
- *   `retry_after` is not exposed by @discordjs/rest, and Discord sends both);
+ *   `retry_after` is not exposed by @discordjs/rest, and Discord sends both), flagged
+ *   `global` for the bot-wide limit (X-RateLimit-Global);
  * - 401 → `disable` (credential rejected); 403, 404 and destination-level codes
  *   (Unknown Channel, Missing Access, Missing Permissions, …) → `disable`;
  * - other 4xx (400 Invalid Form Body, 413) → `retry`, flagged `payload`: the message
  *   itself was refused. Disabling a channel for one bad alert would be wrong; the sink
  *   first resends it in plain form, and the worker's attempt cap bounds the rest;
- * - 5xx, timeouts and network errors → `retry`.
+ * - 5xx, timeouts and network errors → `retry`; flagged `uncertain` when the request may
+ *   have gone out (a timeout, a connection lost mid-request), not when it never could
+ *   (connection refused, unknown host).
  */
 export function classifyDiscordError(error: unknown, context: { credential?: string; timeoutMs?: number } = {}): DiscordFailure {
   if (error instanceof RateLimitError) {
@@ -325,6 +388,7 @@ export function classifyDiscordError(error: unknown, context: { credential?: str
       reason: `rate limited ${scope}on ${error.method.toUpperCase()} ${error.route}; retry in ${(retryAfterMs / 1000).toFixed(1)} s`,
       status: 429,
       retryAfterMs,
+      ...(error.global ? { global: true } : {}),
       payload: false,
     };
   }
@@ -358,10 +422,19 @@ export function classifyDiscordError(error: unknown, context: { credential?: str
   }
   if (error instanceof Error && error.name === 'AbortError') {
     const within = context.timeoutMs === undefined ? 'in time' : `within ${context.timeoutMs} ms`;
-    return { action: 'retry', reason: `no response from Discord ${within}`, payload: false };
+    return { action: 'retry', reason: `no response from Discord ${within}`, uncertain: true, payload: false };
   }
-  return { action: 'retry', reason: `could not reach Discord: ${describeNetworkError(error)}`, payload: false };
+  const code = errorCode(error) ?? (error instanceof Error ? errorCode(error.cause) : undefined);
+  return {
+    action: 'retry',
+    reason: `could not reach Discord: ${describeNetworkError(error)}`,
+    ...(code !== undefined && NEVER_SENT_CODES.has(code) ? {} : { uncertain: true }),
+    payload: false,
+  };
 }
+
+/** Network errors that mean the request never reached Discord (nothing can have been posted). */
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 function firstLine(text: string): string {
   return text.split('\n', 1)[0] ?? text;

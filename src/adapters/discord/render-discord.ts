@@ -41,6 +41,8 @@ export interface DiscordMessage {
   allowed_mentions: { parse: []; roles?: string[] };
   /** Metadata of uploaded files, by index of `files[n]` in the multipart body. */
   attachments?: { id: number; filename: string; description?: string }[];
+  /** Message flags; the sink sets SUPPRESS_NOTIFICATIONS (4096) for a silent delivery. */
+  flags?: number;
 }
 
 export interface DiscordRenderOptions {

@@ -110,7 +110,10 @@ export function createTelegramSink(options: TelegramSinkOptions): DeliverySink {
 
   const signal = () => ({ signal: AbortSignal.timeout(timeoutMs) as unknown as TelegrafSignal });
 
-  const postPhoto = async (png: Uint8Array, caption: string): Promise<void> => {
+  /** A silent delivery: the message arrives without a sound or push notification. */
+  const quiet = (silent: boolean) => (silent ? { disable_notification: true } : {});
+
+  const postPhoto = async (png: Uint8Array, caption: string, silent: boolean): Promise<void> => {
     await telegram.callApi(
       'sendPhoto',
       {
@@ -119,6 +122,7 @@ export function createTelegramSink(options: TelegramSinkOptions): DeliverySink {
         caption,
         parse_mode: 'HTML',
         message_thread_id: options.messageThreadId,
+        ...quiet(silent),
       },
       signal(),
     );
@@ -128,7 +132,7 @@ export function createTelegramSink(options: TelegramSinkOptions): DeliverySink {
   const fitsCaption = (html: string) => html.length <= TELEGRAM_CAPTION_LIMIT;
   const rules = options.rateLimits ?? telegramRateRules(options.token, options.chatId);
 
-  const post = async (text: string, html: boolean): Promise<void> => {
+  const post = async (text: string, html: boolean, silent: boolean): Promise<void> => {
     // callApi rather than sendMessage: only callApi accepts the AbortSignal that bounds the request.
     await telegram.callApi(
       'sendMessage',
@@ -138,6 +142,7 @@ export function createTelegramSink(options: TelegramSinkOptions): DeliverySink {
         ...(html ? { parse_mode: 'HTML' as const } : {}),
         link_preview_options: { is_disabled: false },
         message_thread_id: options.messageThreadId,
+        ...quiet(silent),
       },
       signal(),
     );
@@ -153,15 +158,16 @@ export function createTelegramSink(options: TelegramSinkOptions): DeliverySink {
         return options.charts && view.chart !== undefined && !fitsCaption(renderTelegramHtml(view)) ? 2 : 1;
       },
     },
-    async send(alert) {
+    async send(alert, _deliveryId, sendOptions) {
       if (rejectedToken) throw fail(rejectedToken, undefined);
+      const silent = sendOptions?.silent === true;
       const view = viewAlert(alert);
       const html = renderTelegramHtml(view);
       const png = await renderChartSafely(view.chart, options.charts, { destination: options.id, alert: alert.key, logger: options.logger });
 
       if (png && fitsCaption(html)) {
         try {
-          await postPhoto(png, html);
+          await postPhoto(png, html, silent);
           return;
         } catch (error) {
           const failure = classifyTelegramError(error, { timeoutMs });
@@ -176,18 +182,18 @@ export function createTelegramSink(options: TelegramSinkOptions): DeliverySink {
       }
 
       try {
-        await post(html, true);
+        await post(html, true, silent);
       } catch (error) {
         const first = classifyTelegramError(error, { timeoutMs });
         if (first.status === 401) rejectedToken = first;
         if (!first.payload) throw fail(first, error);
-        await sendPlain(view, first);
+        await sendPlain(view, first, silent);
         return;
       }
 
       if (png && !fitsCaption(html)) {
         try {
-          await postPhoto(png, renderTelegramCaption(view));
+          await postPhoto(png, renderTelegramCaption(view), silent);
         } catch (error) {
           const failure = classifyTelegramError(error, { timeoutMs });
           options.logger?.warn(
@@ -200,13 +206,13 @@ export function createTelegramSink(options: TelegramSinkOptions): DeliverySink {
   };
 
   /** Telegram refused our HTML: the alert goes as plain text, without the chart. */
-  async function sendPlain(view: AlertView, first: TelegramFailure): Promise<void> {
+  async function sendPlain(view: AlertView, first: TelegramFailure, silent: boolean): Promise<void> {
     options.logger?.warn(
       { destination: options.id, status: first.status, reason: redactSecrets(first.reason, secrets) },
       'telegram refused the alert HTML; sending it as plain text',
     );
     try {
-      await post(renderTelegramPlainText(view), false);
+      await post(renderTelegramPlainText(view), false, silent);
     } catch (error) {
       throw fail(classifyTelegramError(error, { timeoutMs }), error);
     }

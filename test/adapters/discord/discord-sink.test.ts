@@ -1,7 +1,6 @@
-import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DeliveryError } from '../../../src/app/ports.ts';
-import { REST } from 'discord.js';
+import { MessageFlags, REST } from 'discord.js';
+import { SharedRateLimitError } from '../../../src/app/delivery-sink.ts';
 import {
   DISCORD_RATE_LIMITS,
   DISCORD_REST_OPTIONS,
@@ -15,6 +14,7 @@ import { renderDiscordMessage } from '../../../src/adapters/discord/render-disco
 import { viewAlert } from '../../../src/domain/alert.ts';
 import { startFakeDiscord, type FakeDiscord, type FakeDiscordFault } from '../../../src/loopback/discord-api.ts';
 import { hostileStoryAlert, hugeMoveAlert, hugeNoticeAlert, sampleCatalyst, sampleMoveAlert, sampleStoryAlert } from '../../fakes/sample-alerts.ts';
+import { expectNoSecret, sendExpectingFailure } from '../../fakes/sink-assertions.ts';
 
 const CHANNEL = '123456789012345678';
 const WEBHOOK = { id: '876543210987654321', token: 'Wh-SECRET_webhook-token-abcdefghijklmnopqrstuvwxyz0123456789-ABCDEFGHIJKLMNOPQRSTU', channelId: CHANNEL };
@@ -23,21 +23,6 @@ let discord: FakeDiscord;
 afterEach(async () => {
   await discord?.close();
 });
-
-async function sendExpectingFailure(send: () => Promise<void>): Promise<DeliveryError> {
-  const error = await send().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DeliveryError);
-  return error as DeliveryError;
-}
-
-/** The token must appear nowhere an operator or a log could see it. */
-function expectNoSecret(error: DeliveryError, ...secrets: string[]): void {
-  const everything = `${error.message}\n${error.stack}\n${inspect(error, { depth: 8 })}`;
-  for (const secret of secrets) expect(everything).not.toContain(secret);
-}
 
 describe('createDiscordSink', () => {
   beforeEach(async () => {
@@ -207,6 +192,50 @@ describe('createDiscordSink', () => {
     expect(warn.mock.calls[0]?.[0]).toMatchObject({ destination: 'd', status: 400 });
   });
 
+  it('GIVEN a silent delivery THEN the post carries SUPPRESS_NOTIFICATIONS, the plain fallback too; others do not', async () => {
+    const sink = createDiscordSink({ id: 'd', token: discord.token, channelId: CHANNEL, apiRoot: discord.api });
+    await sink.send(sampleMoveAlert(), 'd1', { silent: true });
+    discord.failNext({ status: 400, body: { message: 'Invalid Form Body', code: 50035 } });
+    await sink.send(sampleStoryAlert(), 'd2', { silent: true });
+    await sink.send(sampleStoryAlert(), 'd3', { silent: false });
+    await sink.send(sampleStoryAlert(), 'd4');
+    expect(discord.requests.map((r) => [r.status, (r.body as { flags?: number } | undefined)?.flags])).toEqual([
+      [200, MessageFlags.SuppressNotifications],
+      [400, MessageFlags.SuppressNotifications],
+      [200, MessageFlags.SuppressNotifications],
+      [200, undefined],
+      [200, undefined],
+    ]);
+    expect(discord.messages.map((m) => m.flags)).toEqual([4096, 4096, 0, 0]);
+  });
+
+  it('GIVEN a global 429 THEN the wait names the bot-wide scope every channel of this bot is paced under', async () => {
+    const sink = createDiscordSink({ id: 'd', token: discord.token, channelId: CHANNEL, apiRoot: discord.api });
+    discord.failNext({ status: 429, retryAfter: 7, global: true });
+    const error = await sendExpectingFailure(() => sink.send(sampleMoveAlert(), 'd1'));
+    expect(error).toBeInstanceOf(SharedRateLimitError);
+    expect(error).toMatchObject({ action: 'wait', scope: sink.pacing?.rules[1]?.scope, details: { retryAfterMs: 7_000 } });
+    expect((error as SharedRateLimitError).scope).toMatch(/^discord:bot:[0-9a-f]{12}$/);
+  });
+
+  it('GIVEN a per-route 429 THEN the wait is this destination\'s alone', async () => {
+    const sink = createDiscordSink({ id: 'd', token: discord.token, channelId: CHANNEL, apiRoot: discord.api });
+    discord.failNext({ status: 429, retryAfter: 2 });
+    const error = await sendExpectingFailure(() => sink.send(sampleMoveAlert(), 'd1'));
+    expect(error.action).toBe('wait');
+    expect(error).not.toBeInstanceOf(SharedRateLimitError);
+  });
+
+  it('GIVEN Discord accepted the post but never answered THEN retry, and the retry (same nonce) adds no message', async () => {
+    const sink = createDiscordSink({ id: 'd', token: discord.token, channelId: CHANNEL, apiRoot: discord.api, timeoutMs: 100 });
+    discord.failNext({ network: 'hang-response' });
+    const error = await sendExpectingFailure(() => sink.send(sampleMoveAlert(), 'd1'));
+    expect(error.action).toBe('retry');
+    await sink.send(sampleMoveAlert(), 'd1');
+    expect(discord.requests).toHaveLength(2);
+    expect(discord.messages).toHaveLength(1);
+  });
+
   it('GIVEN Discord refuses both forms THEN retry, bounded by the worker, flagged as our payload', async () => {
     const sink = createDiscordSink({ id: 'd', token: discord.token, channelId: CHANNEL, apiRoot: discord.api });
     discord.failNext({ status: 400, body: { message: 'Invalid Form Body', code: 50035 }, count: 2 });
@@ -279,6 +308,27 @@ describe('createDiscordWebhookSink', () => {
     await sink.close?.();
   });
 
+  it('GIVEN a silent delivery THEN the webhook executes with SUPPRESS_NOTIFICATIONS', async () => {
+    const sink = createDiscordWebhookSink({ id: 'hook', webhookUrl: discord.webhookUrl(WEBHOOK), apiRoot: discord.api });
+    await sink.send(sampleStoryAlert(), 'd1', { silent: true });
+    await sink.send(sampleStoryAlert(), 'd2');
+    await sink.close?.();
+    expect(discord.requests.map((r) => (r.body as { flags?: number }).flags)).toEqual([MessageFlags.SuppressNotifications, undefined]);
+    expect(discord.messages.map((m) => [m.webhook_id, m.flags])).toEqual([
+      [WEBHOOK.id, 4096],
+      [WEBHOOK.id, 0],
+    ]);
+  });
+
+  it('GIVEN a global 429 on a webhook THEN an ordinary wait: webhooks share no bot scope', async () => {
+    const sink = createDiscordWebhookSink({ id: 'hook', webhookUrl: discord.webhookUrl(WEBHOOK), apiRoot: discord.api });
+    discord.failNext({ status: 429, retryAfter: 3, global: true });
+    const error = await sendExpectingFailure(() => sink.send(sampleStoryAlert(), 'd1'));
+    expect(error.action).toBe('wait');
+    expect(error).not.toBeInstanceOf(SharedRateLimitError);
+    await sink.close?.();
+  });
+
   it('GIVEN a regenerated webhook token THEN disable', async () => {
     const stale = { ...WEBHOOK, token: 'stale-token-0123456789abcdefghijklmnopqrstuvwxyz' };
     const sink = createDiscordWebhookSink({ id: 'hook', webhookUrl: discord.webhookUrl(stale), apiRoot: discord.api });
@@ -341,7 +391,7 @@ describe('Discord sinks: charts, mentions, pacing', () => {
     discord.failNext({ status: 403, body: { message: 'Missing Permissions', code: 50013 } });
     await sink.send(withChart(), 'd1');
     expect(discord.requests.map((r) => [r.status, r.files.length])).toEqual([
-      [403, 0],
+      [403, 1],
       [200, 0],
     ]);
     expect(discord.messages).toHaveLength(1);

@@ -191,6 +191,33 @@ describe('fake Discord REST API: delivery faults and limits', () => {
     expect(discord.requests.map((r) => r.status)).toEqual([undefined, 200]);
   });
 
+  it('GIVEN a hung response THEN the message exists and the sender never hears back', async () => {
+    discord = await startFakeDiscord();
+    discord.failNext({ network: 'hang-response' });
+    const body = { content: 'once', nonce: 'n-2', enforce_nonce: true };
+    await expect(
+      fetch(`${discord.api}/v10/channels/${CHANNEL}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bot ${discord.token}` },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(100),
+      }),
+    ).rejects.toThrow();
+    expect(discord.messages).toHaveLength(1);
+    expect((await post(`/channels/${CHANNEL}/messages`, body)).status).toBe(200);
+    expect(discord.messages).toHaveLength(1);
+  });
+
+  it('GIVEN a fault until a time THEN every matching request fails until then, whatever the count', async () => {
+    let t = 1_000_000;
+    discord = await startFakeDiscord({ now: () => t });
+    discord.failNext({ status: 429, retryAfter: 3, bucketHeaders: false, until: t + 10_000, match: '/channels/' });
+    for (let i = 0; i < 3; i++) expect((await post(`/channels/${CHANNEL}/messages`, { content: `x${i}` })).status).toBe(429);
+    expect((await post('/webhooks/1/t', { content: 'x' })).status).toBe(204);
+    t += 10_000;
+    expect((await post(`/channels/${CHANNEL}/messages`, { content: 'y' })).status).toBe(200);
+  });
+
   it('GIVEN a global limit THEN the request past it gets a global 429', async () => {
     let t = 1_000_000;
     discord = await startFakeDiscord({ globalRateLimit: { limit: 2, resetAfterMs: 1000 }, now: () => t });

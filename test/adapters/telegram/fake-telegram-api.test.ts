@@ -107,6 +107,28 @@ describe('fake Telegram Bot API', () => {
     expect((await call('getMe', {})).status).toBe(200);
   });
 
+  it('GIVEN a fault until a time THEN every matching request fails until then, and it expires', async () => {
+    await telegram.close();
+    let t = 1_000_000;
+    telegram = await startFakeTelegram({ now: () => t });
+    telegram.failNext({ status: 503, method: 'sendMessage', until: t + 60_000 });
+    for (let i = 0; i < 3; i++) expect((await call('sendMessage', { chat_id: 1, text: 'x' })).status).toBe(503);
+    expect((await call('getMe', {})).status).toBe(200);
+    t += 60_000;
+    expect((await call('sendMessage', { chat_id: 1, text: 'x' })).status).toBe(200);
+  });
+
+  it('GIVEN disable_notification THEN the message is recorded as silent, in JSON and in form bodies', async () => {
+    await call('sendMessage', { chat_id: 1, text: 'quiet', disable_notification: true });
+    await call('sendMessage', 'chat_id=1&text=quiet-form&disable_notification=true', { contentType: 'application/x-www-form-urlencoded' });
+    await call('sendMessage', { chat_id: 1, text: 'loud' });
+    expect(telegram.messages.map((m) => [m.text, m.silent])).toEqual([
+      ['quiet', true],
+      ['quiet-form', true],
+      ['loud', false],
+    ]);
+  });
+
   it('GIVEN updates and offsets THEN confirmed updates are forgotten', async () => {
     telegram.pushText('one');
     telegram.pushText('two');

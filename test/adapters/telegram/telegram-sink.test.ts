@@ -1,12 +1,11 @@
-import { inspect } from 'node:util';
 import { TelegramError } from 'telegraf';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DeliveryError } from '../../../src/app/ports.ts';
 import { renderTelegramCaption, renderTelegramHtml } from '../../../src/adapters/telegram/render-telegram.ts';
 import { classifyTelegramError, createTelegramSink, TELEGRAM_RATE_LIMITS, telegramRateRules } from '../../../src/adapters/telegram/telegram-sink.ts';
 import { viewAlert } from '../../../src/domain/alert.ts';
 import { startFakeTelegram, type FakeTelegram, type FakeTelegramFault } from '../../../src/loopback/telegram-api.ts';
 import { hostileStoryAlert, hugeMoveAlert, sampleMoveAlert, sampleStoryAlert } from '../../fakes/sample-alerts.ts';
+import { expectNoSecret, sendExpectingFailure } from '../../fakes/sink-assertions.ts';
 
 const CHAT = -1001234567890;
 let telegram: FakeTelegram;
@@ -18,21 +17,8 @@ afterEach(async () => {
   await telegram.close();
 });
 
-async function sendExpectingFailure(send: () => Promise<void>): Promise<DeliveryError> {
-  const error = await send().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DeliveryError);
-  return error as DeliveryError;
-}
-
-function expectNoSecret(error: DeliveryError, token: string): void {
-  const secretPart = token.split(':')[1]!;
-  const everything = `${error.message}\n${error.stack}\n${inspect(error, { depth: 8 })}`;
-  expect(everything).not.toContain(token);
-  expect(everything).not.toContain(secretPart);
-}
+/** A Telegram token is "<bot id>:<secret>"; the secret part must not leak even on its own. */
+const tokenSecrets = (token: string) => [token, token.split(':')[1]!];
 
 describe('createTelegramSink', () => {
   it('GIVEN a move alert THEN one HTML message with previews on and the title linked', async () => {
@@ -101,7 +87,7 @@ describe('createTelegramSink', () => {
     expect(error.details).toMatchObject({ destination: 'tg-alerts', status, retryAfterMs });
     expect(error.message).toMatch(reason);
     expect(error.message).toContain(`Telegram chat ${CHAT}`);
-    expectNoSecret(error, telegram.token);
+    expectNoSecret(error, ...tokenSecrets(telegram.token));
     expect(telegram.messages).toHaveLength(0);
   });
 
@@ -130,7 +116,7 @@ describe('createTelegramSink', () => {
     const sink = createTelegramSink({ id: 'tg', token, chatId: CHAT, apiRoot: telegram.apiRoot });
     const first = await sendExpectingFailure(() => sink.send(sampleMoveAlert(), 'd1'));
     expect(first).toMatchObject({ action: 'disable', details: { status: 401 } });
-    expectNoSecret(first, token);
+    expectNoSecret(first, ...tokenSecrets(token));
     const second = await sendExpectingFailure(() => sink.send(sampleMoveAlert(), 'd2'));
     expect(second.action).toBe('disable');
     expect(telegram.requests).toHaveLength(1);
@@ -151,7 +137,7 @@ describe('createTelegramSink', () => {
     const error = await sendExpectingFailure(() => sink.send(sampleMoveAlert(), 'd1'));
     expect(error.action).toBe('retry');
     expect(error.message).toMatch(/ECONNREFUSED/);
-    expectNoSecret(error, telegram.token);
+    expectNoSecret(error, ...tokenSecrets(telegram.token));
     telegram = await startFakeTelegram(); // for afterEach
   });
 
@@ -166,6 +152,25 @@ describe('createTelegramSink', () => {
     expect(telegram.messages[0]?.text.startsWith('[HIGH] TAO +25.0%')).toBe(true);
     expect(telegram.messages[0]?.entities).toEqual([]);
     expect(warn).toHaveBeenCalledOnce();
+  });
+
+  it('GIVEN a silent delivery THEN disable_notification on the message and the plain fallback; not otherwise', async () => {
+    const sink = createTelegramSink({ id: 'tg', token: telegram.token, chatId: CHAT, apiRoot: telegram.apiRoot });
+    await sink.send(sampleMoveAlert(), 'd1', { silent: true });
+    telegram.failNext({ status: 400, description: "Bad Request: can't parse entities: Unsupported start tag \"x\" at byte offset 3" });
+    await sink.send(sampleStoryAlert(), 'd2', { silent: true });
+    await sink.send(sampleStoryAlert(), 'd3');
+    expect(telegram.requests.map((r) => [r.status, r.params.disable_notification])).toEqual([
+      [200, true],
+      [400, true],
+      [200, true],
+      [200, undefined],
+    ]);
+    expect(telegram.messages.map((m) => [m.parseMode, m.silent])).toEqual([
+      ['HTML', true],
+      [undefined, true],
+      ['HTML', false],
+    ]);
   });
 
   it('GIVEN Telegram refuses both forms THEN retry, flagged as our payload', async () => {
@@ -223,6 +228,15 @@ describe('createTelegramSink charts and pacing', () => {
     expect(telegram.messages[0]?.raw).toBe(renderTelegramHtml(viewAlert(longMove())));
     expect(telegram.messages[1]?.raw).toBe(renderTelegramCaption(viewAlert(longMove())));
     expect(sink.pacing?.cost?.(longMove())).toBe(2);
+  });
+
+  it.each([
+    { name: 'one photo with the caption', alert: shortMove, methods: ['sendPhoto'] },
+    { name: 'a message then the photo', alert: longMove, methods: ['sendMessage', 'sendPhoto'] },
+  ])('GIVEN a silent alert with a chart sent as $name THEN every part is silent', async ({ alert, methods }) => {
+    const sink = createTelegramSink({ id: 'tg', token: telegram.token, chatId: CHAT, apiRoot: telegram.apiRoot, charts: async () => PNG });
+    await sink.send(alert(), 'd1', { silent: true });
+    expect(telegram.messages.map((m) => [m.method, m.silent])).toEqual(methods.map((m) => [m, true]));
   });
 
   it('GIVEN the photo after the text fails THEN the alert still counts as delivered and the loss is logged', async () => {
