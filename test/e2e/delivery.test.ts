@@ -15,6 +15,7 @@ import { createTelegramSink } from '../../src/adapters/telegram/telegram-sink.ts
 import { deliverDue, type DeliveryResult } from '../../src/app/deliver.ts';
 import type { DeliverySink } from '../../src/app/delivery-sink.ts';
 import { createRateLimiter, type RateLimiter } from '../../src/app/rate-limiter.ts';
+import { defaultSubscription, type Subscription } from '../../src/app/commands/subscription.ts';
 import { createRuntime, queueAlert, type Runtime } from '../../src/app/runtime.ts';
 import type { Store } from '../../src/app/store.ts';
 import type { AppConfig } from '../../src/config/load-config.ts';
@@ -328,6 +329,38 @@ describe('delivery end to end', () => {
 
     expect(h.store.deliveryCounts()).toEqual({ pending: 0, sent: 303, dead: 0 });
     for (const state of h.store.destinationStates()) expect(state).toMatchObject({ sent: 101, viaDigest: 100, pending: 0 });
+  });
+
+  it('GIVEN stories set to silent on Discord and quiet hours on Telegram THEN the platforms get those messages without a notification', async () => {
+    const h = await startHarness();
+    const audit = { at: SAMPLE_NOW, actor: { platform: 'cli' as const, userId: 'test' }, action: 'subscribe', outcome: 'applied' as const };
+    const subscribe = (destination: string, change: Partial<Subscription>) =>
+      h.store.saveSubscription(destination, { ...defaultSubscription(destination), ...change }, { ...audit, target: `subscription:${destination}` });
+    subscribe('discord', { kinds: { story: 'silent' } });
+    subscribe('hook', { kinds: { story: 'silent' } });
+    // SAMPLE_NOW is 12:00 UTC, 13:00 in Berlin.
+    subscribe('telegram', { quietHours: { from: '12:30', to: '14:00' }, timeZone: 'Europe/Berlin' });
+    queueAlert(h.rt, story(1));
+    queueAlert(h.rt, sampleMoveAlert());
+    await h.deliver();
+
+    const byKind = (m: { embeds: { title?: string }[] }) => (m.embeds[0]?.title?.startsWith('Story 1') ? 'story' : 'move');
+    expect(h.discord.messages.map((m) => [m.webhook_id === undefined ? 'bot' : 'hook', byKind(m), m.flags]).sort()).toEqual([
+      ['bot', 'move', 0],
+      ['bot', 'story', 4096],
+      ['hook', 'move', 0],
+      ['hook', 'story', 4096],
+    ]);
+    expect(h.telegram.messages.map((m) => [m.text.slice(0, 7), m.silent, m.params.disable_notification])).toEqual([
+      ['Story 1', true, true],
+      ['TAO +25', true, true],
+    ]);
+
+    // After the quiet hours Telegram notifies again.
+    h.clock.advance(H);
+    queueAlert(h.rt, story(2));
+    await h.deliver();
+    expect(h.telegram.messages.at(-1)).toMatchObject({ silent: false });
   });
 
   it('GIVEN realistic platform limits and 30 alerts THEN the worker paces itself: no 429 from either fake, nothing lost', async () => {
