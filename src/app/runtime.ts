@@ -39,10 +39,19 @@ export function createRuntime(options: Omit<Runtime, 'tagger'>): Runtime {
   return { ...options, tagger: compileTagger(options.config.taxonomy) };
 }
 
-/** Swap in a new validated config (hot reload). */
+/**
+ * Swap in a new validated config (hot reload, admin changes). The routing
+ * filters (`kinds`, `minSeverity`) of wired destinations follow it; which
+ * destinations are wired, and to what, is decided once at startup.
+ */
 export function applyConfig(runtime: Runtime, config: AppConfig): void {
   runtime.config = config;
   runtime.tagger = compileTagger(config.taxonomy);
+  const configured = new Map(config.alerts.destinations.map((d) => [d.id, d]));
+  runtime.destinations = runtime.destinations.map((rule) => {
+    const d = configured.get(rule.id);
+    return d ? { id: rule.id, kinds: d.kinds, minSeverity: d.minSeverity } : rule;
+  });
 }
 
 /** Queue an alert for every destination that takes it; false when it was a duplicate. */

@@ -18,21 +18,59 @@ for (const [net, prefix] of [
   ['169.254.0.0', 16], // link-local, cloud metadata endpoints
   ['172.16.0.0', 12],
   ['192.0.0.0', 24],
+  ['192.0.2.0', 24], // documentation
   ['192.168.0.0', 16],
   ['198.18.0.0', 15], // benchmarking
+  ['198.51.100.0', 24], // documentation
+  ['203.0.113.0', 24], // documentation
   ['224.0.0.0', 4], // multicast
   ['240.0.0.0', 4], // reserved, broadcast
 ] as const) {
   NON_PUBLIC.addSubnet(net, prefix, 'ipv4');
 }
 for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
+  ['::', 96], // unspecified, loopback, and the deprecated IPv4-compatible ::a.b.c.d
+  ['64:ff9b:1::', 48], // local-use NAT64
+  ['100::', 64], // discard-only
+  ['2001::', 32], // Teredo: the client's address is obfuscated, so it cannot be judged
+  ['2001:db8::', 32], // documentation
   ['fc00::', 7], // unique local
   ['fe80::', 10], // link-local
+  ['fec0::', 10], // site-local (deprecated, still routed inside some networks)
   ['ff00::', 8], // multicast
 ] as const) {
   NON_PUBLIC.addSubnet(net, prefix, 'ipv6');
+}
+
+/** The eight 16-bit groups of a valid IPv6 address, in any textual form (`::`, a trailing dotted IPv4). */
+function hextets(address: string): number[] {
+  let text = address;
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const parse = (part: string) => (part === '' ? [] : part.split(':').map((h) => Number.parseInt(h, 16)));
+  const [left, right] = [parse(head), parse(tail ?? '')];
+  return tail === undefined ? left : [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
+}
+
+const ipv4Of = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+
+/**
+ * The IPv4 address an IPv6 address carries and is routed to: IPv4-mapped
+ * (::ffff:a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d), IPv4-compatible
+ * (::a.b.c.d), NAT64 (64:ff9b::a.b.c.d) and 6to4 (2002:aabb:ccdd::).
+ */
+function embeddedIPv4(address: string): string | undefined {
+  const h = hextets(address);
+  const zeros = (from: number, to: number) => h.slice(from, to).every((x) => x === 0);
+  if (zeros(0, 5) && (h[5] === 0xffff || h[5] === 0)) return ipv4Of(h[6]!, h[7]!);
+  if (zeros(0, 4) && h[4] === 0xffff && h[5] === 0) return ipv4Of(h[6]!, h[7]!);
+  if (h[0] === 0x64 && h[1] === 0xff9b && zeros(2, 6)) return ipv4Of(h[6]!, h[7]!);
+  if (h[0] === 0x2002) return ipv4Of(h[1]!, h[2]!);
+  return undefined;
 }
 
 /** Whether an IP address is loopback, private, link-local or otherwise not on the public internet. */
@@ -40,15 +78,8 @@ export function isNonPublicAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 4) return NON_PUBLIC.check(address, 'ipv4');
   if (family !== 6) return false;
-  // IPv4-mapped (::ffff:10.0.0.1) and NAT64 forms carry an IPv4 address that decides; URL parsing writes them in hex.
-  const dotted = /^(?:::ffff:|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (dotted) return NON_PUBLIC.check(dotted[1]!, 'ipv4');
-  const hex = /^(?:::ffff:|64:ff9b::)([\da-f]{1,4}):([\da-f]{1,4})$/i.exec(address);
-  if (hex) {
-    const [hi, lo] = [Number.parseInt(hex[1]!, 16), Number.parseInt(hex[2]!, 16)];
-    return NON_PUBLIC.check(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`, 'ipv4');
-  }
-  return NON_PUBLIC.check(address, 'ipv6');
+  const ipv4 = embeddedIPv4(address);
+  return (ipv4 !== undefined && NON_PUBLIC.check(ipv4, 'ipv4')) || NON_PUBLIC.check(address, 'ipv6');
 }
 
 /** Names that only mean something on this machine or network. */
@@ -65,7 +96,8 @@ export async function checkFeedUrl(raw: string, policy: FeedUrlPolicy): Promise<
   const url = new URL(text);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, reason: `only http:// and https:// feeds are supported, not ${url.protocol}` };
   if (url.username !== '' || url.password !== '') return { ok: false, reason: 'feed URLs with a user name or password are not accepted' };
-  const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  // "localhost." is localhost: a trailing dot only makes a name fully qualified.
+  const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.+$/, '');
   if (hostname === '') return { ok: false, reason: 'the URL has no host' };
   if (policy.allowPrivate) return { ok: true, url: url.href, hostname };
 

@@ -38,6 +38,27 @@ describe('checkFeedUrl', () => {
     ['https://rebind.example.com/feed', 'points to 10.1.2.3'],
     ['https://dual.example.com/feed', 'points to ::1'],
     ['https://nowhere.example.com/feed', 'could not resolve'],
+    ['https://mapped.example.com/feed', 'points to ::ffff:192.168.0.10'],
+    ['file:///etc/passwd', 'only http:// and https://'],
+    ['gopher://blog.example.com/', 'only http:// and https://'],
+    // Every spelling of loopback that URL parsing accepts.
+    ['http://0x7f.1/feed', '127.0.0.1 is not a public address'],
+    ['http://0x7f000001/feed', '127.0.0.1 is not a public address'],
+    ['http://0177.0.0.1/feed', '127.0.0.1 is not a public address'],
+    ['http://127.1/feed', '127.0.0.1 is not a public address'],
+    ['http://%31%32%37.0.0.1/feed', '127.0.0.1 is not a public address'],
+    ['http://0/feed', '0.0.0.0 is not a public address'],
+    ['http://[::]/feed', ':: is not a public address'],
+    ['http://[::ffff:127.0.0.1]/feed', 'is not a public address'],
+    ['http://[0:0:0:0:0:ffff:7f00:1]/feed', 'is not a public address'],
+    ['http://[::127.0.0.1]/feed', 'is not a public address'],
+    ['http://[2002:7f00:1::]/feed', 'is not a public address'],
+    ['http://[fec0::1]/feed', 'is not a public address'],
+    ['http://[ff02::1]/feed', 'is not a public address'],
+    ['http://224.0.0.251/feed', 'is not a public address'],
+    ['http://255.255.255.255/feed', 'is not a public address'],
+    ['http://localhost./feed', 'is a local name'],
+    ['http://LOCALHOST/feed', 'is a local name'],
   ])('GIVEN %s THEN it is refused: %s', async (input, reason) => {
     const result = await checkFeedUrl(input, strict);
     expect(result.ok).toBe(false);
@@ -65,6 +86,17 @@ describe('checkFeedUrl', () => {
     ['::ffff:a00:1', true],
     ['::ffff:808:808', false],
     ['64:ff9b::127.0.0.1', true],
+    ['0:0:0:0:0:ffff:a00:1', true],
+    ['::ffff:0:a00:1', true], // IPv4-translated
+    ['2002:a00:1::', true], // 6to4 of 10.0.0.1
+    ['2002:808:808::1', false], // 6to4 of 8.8.8.8
+    ['2001:db8::1', true],
+    ['2001:0:4136:e378::1', true], // Teredo
+    ['64:ff9b:1::a', true],
+    ['192.0.2.1', true],
+    ['203.0.113.9', true],
+    ['1.1.1.1', false],
+    ['not-an-ip', false],
   ])('GIVEN %s THEN non-public is %s', (address, expected) => {
     expect(isNonPublicAddress(address)).toBe(expected);
   });

@@ -22,6 +22,7 @@ export const FAKE_DNS: Record<string, string[]> = {
   'blog.example.com': ['93.184.215.14'],
   'rebind.example.com': ['10.1.2.3'],
   'dual.example.com': ['93.184.215.14', '::1'],
+  'mapped.example.com': ['2606:4700::1111', '::ffff:192.168.0.10'],
 };
 
 export interface CommandsFixture {
