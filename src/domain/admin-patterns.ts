@@ -64,6 +64,16 @@ export interface PatternSet {
    * ASCII word of `raw` or one of `foldedWords` (the words that had other letters).
    */
   mayMatchWords(raw: string, foldedWords: readonly string[]): boolean;
+  /**
+   * {@link mayMatchAscii} for a text that folds in place (see `foldedInPlace`
+   * in text.ts), given its folded form: lower case, and its words are where
+   * the folded words the patterns see are, with separators between them. One
+   * case-sensitive search, where {@link mayMatchWords} needed a
+   * case-insensitive one over text with non-ASCII characters (slow) and
+   * another over the joined words. Searches only the head that
+   * {@link mayMatchAscii} would.
+   */
+  mayMatchFolded(folded: string): boolean;
 }
 
 /**
@@ -87,6 +97,7 @@ export function compilePatternSet(sources: readonly string[]): { set: PatternSet
   const literals = requiredLiteralsOf(compiled.map((c) => sources[c.index]!));
   const prefilter = literals && literalFilter(literals, false);
   const asciiPrefilter = literals && literalFilter(literals, true);
+  const foldedPrefilter = literals && literalFilter(literals, true, true);
   const parts = literals && wordParts(literals);
   const rawParts = parts && parts.length > 0 ? new RegExp(parts.join('|'), 'i') : undefined;
   const foldedParts = parts && parts.length > 0 ? new RegExp(parts.join('|')) : undefined;
@@ -101,6 +112,7 @@ export function compilePatternSet(sources: readonly string[]): { set: PatternSet
         const head = raw.length > MAX_PATTERN_TEXT_CHARS ? raw.slice(0, MAX_PATTERN_TEXT_CHARS * 2) : raw;
         return rawParts.test(head) || foldedParts.test(foldedWords.join('\n'));
       },
+      mayMatchFolded: (folded) => compiled.length > 0 && (!foldedPrefilter || foldedPrefilter.test(folded.length > MAX_PATTERN_TEXT_CHARS ? folded.slice(0, MAX_PATTERN_TEXT_CHARS * 2) : folded)),
       mayMatchAscii: (raw) => compiled.length > 0 && (!asciiPrefilter || asciiPrefilter.test(raw.length > MAX_PATTERN_TEXT_CHARS ? raw.slice(0, MAX_PATTERN_TEXT_CHARS * 2) : raw)),
       find(folded: string): PatternSpan[] {
         if (compiled.length === 0) return [];
@@ -153,16 +165,44 @@ function requiredLiteralsOf(sources: readonly string[]): string[] | undefined {
 
 /**
  * One search for any of the literals. On folded words they appear as they
- * are; on raw ASCII text (`raw`) a space in a literal stands for any run of
+ * are; on raw text (`raw`) a space in a literal stands for any run of
  * characters that are not letters or digits, which is what folding turns
- * into one space, and case is ignored. An alternation of plain literals
- * cannot backtrack badly: its cost is bounded by the text length times the
- * (capped) literals' total length.
+ * into one space, and case is ignored unless the text is `lowerCase` already.
+ * An alternation of plain literals cannot backtrack badly: its cost is
+ * bounded by the text length times the (capped) literals' total length.
  */
-function literalFilter(literals: readonly string[], raw: boolean): RegExp {
-  const escaped = literals.map((l) => {
-    const e = l.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-    return raw ? e.replace(/ /g, '[^a-z0-9]+') : e;
-  });
-  return new RegExp(escaped.join('|'), raw ? 'i' : '');
+function literalFilter(literals: readonly string[], raw: boolean, lowerCase = false): RegExp {
+  const tokenized = literals.map((l) => [...l].map((ch) => (raw && ch === ' ' ? '[^a-z0-9]+' : ch.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'))));
+  // Text already in lower case needs no case-insensitive search, which is the slow kind.
+  return new RegExp(alternationOf(tokenized), raw && !lowerCase ? 'i' : '');
+}
+
+interface LiteralTrie {
+  end: boolean;
+  next: Map<string, LiteralTrie>;
+}
+
+/**
+ * The literals (as regexp tokens) as one alternation that shares their
+ * prefixes ("zk(?:ml|llm)" rather than "zkml|zkllm"): the engine tries each
+ * shared prefix once per position. A literal that extends another is left
+ * out: wherever it occurs, the shorter one does too.
+ */
+function alternationOf(literals: readonly string[][]): string {
+  const root: LiteralTrie = { end: false, next: new Map() };
+  for (const tokens of literals) {
+    let node = root;
+    for (const token of tokens) {
+      let child = node.next.get(token);
+      if (!child) node.next.set(token, (child = { end: false, next: new Map() }));
+      node = child;
+    }
+    node.end = true;
+  }
+  const emit = (node: LiteralTrie): string => {
+    if (node.end) return '';
+    const branches = [...node.next].map(([token, child]) => token + emit(child));
+    return branches.length === 1 ? branches[0]! : `(?:${branches.join('|')})`;
+  };
+  return emit(root);
 }

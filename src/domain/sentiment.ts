@@ -12,7 +12,7 @@
  * because they state the news; bodies count with diminishing returns.
  */
 import { LEXICONS, SENTIMENT_LANGUAGES, UNIVERSAL_LEXICON, type SentimentLanguage } from './sentiment-lexicon.ts';
-import { foldTerm, foldText, isAsciiText, preparePost, prepareText, tokenize, tokenOffsets, wordScanOf, type PreparedPost, type PreparedText } from './text.ts';
+import { foldedInPlace, foldTerm, foldText, preparePost, prepareText, tokenize, tokenOffsets, wordScanOf, type PreparedPost, type PreparedText } from './text.ts';
 
 export type SentimentLabel = 'positive' | 'neutral' | 'negative';
 
@@ -158,6 +158,8 @@ interface Matcher {
   numeric: Rule[];
   /** Shapes of `words` keys (see shapeAt): most words of a post are in no rule and are not even hashed. */
   wordShapes: Uint32Array;
+  /** The one-unit `words` keys, by unit: one-unit words (each CJK character) share a few shapes, nearly all taken. */
+  singleUnitWords: Uint32Array;
   /** The same for the three units keying `stems` (see prefixShapeAt). */
   stemShapes: Uint32Array;
 }
@@ -230,8 +232,14 @@ function lookupSlice<V>(table: SliceTable<V>, hash: number, text: string, start:
     const k = table.slots[slot]! - 1;
     if (k < 0) return undefined;
     const key = table.keys[k]!;
-    if (key.length === length && text.startsWith(key, start)) return table.values[k];
+    if (key.length === length && unitsMatch(text, start, key)) return table.values[k];
   }
+}
+
+/** `text.startsWith(word, at)`, as a loop: cheaper than the call for the short words of a lexicon. */
+function unitsMatch(text: string, at: number, word: string): boolean {
+  for (let j = 0; j < word.length; j++) if (text.charCodeAt(at + j) !== word.charCodeAt(j)) return false;
+  return true;
 }
 
 /**
@@ -276,17 +284,21 @@ function matcherFor(lang: SentimentLanguage | undefined): Matcher {
     maxStems = Math.max(maxStems, stems.length);
   }
   const wordShapes = newBits(SHAPE_BITS);
-  for (const word of byWord.keys()) setBit(wordShapes, shapeAt(word, 0, word.length));
+  const singleUnitWords = newBits(1 << 16);
+  for (const word of byWord.keys()) {
+    setBit(wordShapes, shapeAt(word, 0, word.length));
+    if (word.length === 1) setBit(singleUnitWords, word.charCodeAt(0));
+  }
   const stemShapes = newBits(SHAPE_BITS);
   for (const prefix of byPrefix.keys()) setBit(stemShapes, prefixShapeAt(prefix, 0));
-  const matcher: Matcher = { words: createSliceTable(byWord), stems: createSliceTable(groups), numeric, wordShapes, stemShapes };
+  const matcher: Matcher = { words: createSliceTable(byWord), stems: createSliceTable(groups), numeric, wordShapes, singleUnitWords, stemShapes };
   matchers.set(key, matcher);
   return matcher;
 }
 
 const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u;
 /** "70k", "1.5bn": amounts after a currency sign. */
-const CURRENCY = /[$€£¥]/;
+const isCurrencySign = (c: number) => c === 0x24 || c === 0x20ac || c === 0xa3 || c === 0xa5; // $ € £ ¥
 
 /**
  * One field's words with where clauses and sentences break between them. Words
@@ -305,18 +317,18 @@ interface Field {
 }
 
 /**
- * Read a field. ASCII text folds to its lower case without moving offsets, so
- * its words are exactly the tagger's (shared through the prepared text);
- * other text is folded and split on its own, as before sharing.
+ * Read a field. Most text (all ASCII text, and accented or CJK text whose
+ * letters each fold to one letter) folds without moving offsets, so its words
+ * are exactly the tagger's (shared through the prepared text); other text is
+ * folded and split on its own, as before sharing.
  */
 function readField(prepared: PreparedText): Field {
-  let folded: string;
+  let folded = foldedInPlace(prepared);
   let origin: Int32Array | undefined;
   let starts: readonly number[];
   let ends: readonly number[];
-  if (isAsciiText(prepared)) {
+  if (folded !== undefined) {
     const scan = wordScanOf(prepared);
-    folded = prepared.text.toLowerCase();
     starts = scan.starts;
     ends = scan.ends;
   } else {
@@ -324,8 +336,13 @@ function readField(prepared: PreparedText): Field {
     ({ starts, ends } = tokenOffsets(folded));
   }
   const count = starts.length;
-  const clauseBreaks = new Int32Array(count + 1);
-  const sentenceBreaks = new Int32Array(count + 1);
+  // Views into reused buffers: a field lives only while scoreField reads it, and a fresh
+  // typed array per field cost more than filling it.
+  if (breakBuffers.clauses.length < count + 1) breakBuffers = newBreakBuffers(Math.max(count + 1, 2 * breakBuffers.clauses.length));
+  const clauseBreaks = breakBuffers.clauses.subarray(0, count + 1);
+  const sentenceBreaks = breakBuffers.sentences.subarray(0, count + 1);
+  clauseBreaks[0] = 0;
+  sentenceBreaks[0] = 0;
   let clauses = 0;
   let sentences = 0;
   for (let k = 1; k < count; k++) {
@@ -351,6 +368,10 @@ function readField(prepared: PreparedText): Field {
 
 const CLAUSE = 1;
 const SENTENCE = 2;
+
+const newBreakBuffers = (size: number) => ({ clauses: new Int32Array(size), sentences: new Int32Array(size) });
+/** Scratch for {@link readField}: only one field is read at a time. */
+let breakBuffers = newBreakBuffers(1024);
 
 /**
  * Whether the characters between two words break a clause and a sentence:
@@ -436,7 +457,7 @@ function numberEnd(f: Field, j: number, percent: boolean, currency: boolean, sig
   if (currency) {
     let p = start - 1;
     if (f.folded[p] === ' ') p--;
-    if (!CURRENCY.test(f.folded[p] ?? '')) return -1;
+    if (!isCurrencySign(f.folded.charCodeAt(p))) return -1;
   }
   let k = j;
   while (k + 1 < f.count && digits(f, k + 1) && isDigitsToken(f, k) && !clauseBetween(f, k, k + 1) && f.starts[k + 1]! - f.ends[k]! === 1) k++;
@@ -488,14 +509,19 @@ interface Span {
 }
 
 /** The better of `best` and the longest match of `rules` at token i: more words, then an exact last word, then more letters. */
-function longest(f: Field, i: number, rules: readonly Rule[] | undefined, best: Span | undefined): Span | undefined {
+function longest(f: Field, i: number, rules: readonly Rule[] | undefined, best: Span | undefined, firstWordMatched = false): Span | undefined {
   if (!rules) return best;
-  for (const rule of rules) best = better(f, i, rule, best);
+  for (const rule of rules) best = better(f, i, rule, best, firstWordMatched ? matchAfterFirstWord(f, rule, i) : matchRule(f, rule, i));
   return best;
 }
 
-function better(f: Field, i: number, rule: Rule, best: Span | undefined): Span | undefined {
-  const end = matchRule(f, rule, i);
+/** {@link matchRule} of a rule whose first word is known to be word i (the lookup that found the rule compared it). */
+function matchAfterFirstWord(f: Field, rule: Rule, i: number): number {
+  return matchRule(f, rule, i + 1, 1);
+}
+
+/** The better of `best` and `rule` matched from token i to `end` (-1: no match). */
+function better(f: Field, i: number, rule: Rule, best: Span | undefined, end: number): Span | undefined {
   if (end < 0) return best;
   if (!best || end > best.end || (end === best.end && (Number(rule.exactEnd) - Number(best.rule.exactEnd) || rule.literal - best.rule.literal) > 0)) {
     return { rule, start: i, end };
@@ -506,6 +532,16 @@ function better(f: Field, i: number, rule: Rule, best: Span | undefined): Span |
 /** Which stems of a group word i starts with; scratch for {@link longestStemmed}, grown with the lexicons. */
 let stemStarts = new Uint8Array(0);
 
+/**
+ * Whether text[at…] starts with `stem` when their first {@link PREFIX} units are
+ * known to agree (the stem group was found by them); a plain loop over a few
+ * units costs less than a `startsWith` call.
+ */
+function unitsAfterPrefixMatch(text: string, at: number, stem: string): boolean {
+  for (let j = PREFIX; j < stem.length; j++) if (text.charCodeAt(at + j) !== stem.charCodeAt(j)) return false;
+  return true;
+}
+
 /** {@link longest} over a stem group: each distinct stem is compared once, and rules whose stem the word lacks are skipped. */
 function longestStemmed(f: Field, i: number, group: StemGroup | undefined, best: Span | undefined): Span | undefined {
   if (!group) return best;
@@ -515,13 +551,13 @@ function longestStemmed(f: Field, i: number, group: StemGroup | undefined, best:
   let any = false;
   for (let k = 0; k < group.stems.length; k++) {
     const stem = group.stems[k]!;
-    const starts = length >= stem.length && f.folded.startsWith(stem, start);
+    const starts = length >= stem.length && unitsAfterPrefixMatch(f.folded, start, stem);
     stemStarts[k] = starts ? 1 : 0;
     any ||= starts;
   }
   if (!any) return best;
   const { rules, stemOf } = group;
-  for (let r = 0; r < rules.length; r++) if (stemStarts[stemOf[r]!] === 1) best = better(f, i, rules[r]!, best);
+  for (let r = 0; r < rules.length; r++) if (stemStarts[stemOf[r]!] === 1) best = better(f, i, rules[r]!, best, matchAfterFirstWord(f, rules[r]!, i));
   return best;
 }
 
@@ -534,8 +570,8 @@ function findSpans(f: Field, matcher: Matcher): Span[] {
     const start = starts[i]!;
     const end = ends[i]!;
     let best: Span | undefined;
-    if (hasBit(matcher.wordShapes, shapeAt(folded, start, end))) {
-      best = longest(f, i, lookupSlice(matcher.words, hashSlice(folded, start, end), folded, start, end), undefined);
+    if (end - start === 1 ? hasBit(matcher.singleUnitWords, folded.charCodeAt(start)) : hasBit(matcher.wordShapes, shapeAt(folded, start, end))) {
+      best = longest(f, i, lookupSlice(matcher.words, hashSlice(folded, start, end), folded, start, end), undefined, true);
     }
     if (end - start >= PREFIX && hasBit(matcher.stemShapes, prefixShapeAt(folded, start))) {
       best = longestStemmed(f, i, lookupSlice(matcher.stems, hashSlice(folded, start, start + PREFIX), folded, start, start + PREFIX), best);
@@ -658,6 +694,7 @@ function scoreField(prepared: PreparedText, matcher: Matcher, isTitle: boolean):
   const f = readField(prepared);
   if (f.count === 0) return { cues: [], framed: false };
   const spans = findSpans(f, matcher);
+  if (spans.length === 0) return { cues: [], framed: false };
   const ctx: FieldContext = {
     f,
     modifiers: spans.filter((s) => s.rule.role !== 'cue' && s.rule.role !== 'frame'),

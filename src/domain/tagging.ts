@@ -12,9 +12,9 @@
  * Admin regular expressions run on RE2, which is linear too, and only on
  * posts containing a literal they require (admin-patterns.ts).
  */
-import { compilePatternSet, type PatternSet } from './admin-patterns.ts';
+import { compilePatternSet, MAX_PATTERN_TEXT_CHARS, type PatternSet } from './admin-patterns.ts';
 import type { Taxonomy, TokenDef } from './taxonomy.ts';
-import { foldTerm, indonesianStem, preparePost, scanWords, splitCamelCase, WordFlag, wordOf, wordScanOf, type LazyWordScan, type PreparedPost, type PreparedText, type WordScan } from './text.ts';
+import { foldedInPlace, foldTerm, indonesianStem, keepsIndonesianForm, preparePost, scanWords, splitCamelCase, WordFlag, wordOf, wordScanOf, type LazyWordScan, type PreparedPost, type PreparedText, type WordScan } from './text.ts';
 
 export type Field = 'title' | 'text';
 
@@ -127,7 +127,12 @@ export interface Tagger {
   readonly stems: ReadonlyMap<number, PhrasePattern[]>;
   /** @internal Shape filter of `entries` keys (see shapeKey): most words of a post are in no phrase and skip the lookup. */
   readonly shapes: Uint32Array;
-  /** @internal Whether some `*` stem starts with two letters (see stemPrefixKey): most words skip the stem lookup. */
+  /**
+   * @internal The one-unit `entries` keys, by unit: one-letter words (every character of Chinese, Japanese,
+   * Korean text) have only 32 shapes, nearly all taken, so the shape filter would let them all through.
+   */
+  readonly singleUnitKeys: Uint32Array;
+  /** @internal Whether some `*` stem starts with three letters (see stemPrefixKey): most words skip the stem lookup. */
   readonly stemFirst: Uint32Array;
   /** @internal admin patterns. */
   readonly patterns: PatternSet;
@@ -158,9 +163,13 @@ function shapeKey(word: string): number {
   return ((word.length & 0xf) << 15) | ((word.charCodeAt(0) & 0x1f) << 10) | ((word.charCodeAt(1) & 0x1f) << 5) | (word.charCodeAt(word.length - 1) & 0x1f);
 }
 
-/** First two letters of a word, 10 bits each. */
+/**
+ * First three letters of a word, 5 bits each: exact for ASCII letters in
+ * either case, a filter for other characters. The 4 KB set it indexes stays
+ * in the fastest cache for the lookup made for every word.
+ */
 function stemPrefixKey(word: string): number {
-  return ((word.charCodeAt(0) & 0x3ff) << 10) | (word.charCodeAt(1) & 0x3ff);
+  return ((word.charCodeAt(0) & 0x1f) << 10) | ((word.charCodeAt(1) & 0x1f) << 5) | (word.charCodeAt(2) & 0x1f);
 }
 
 const newBits = (size: number) => new Uint32Array(size >>> 5);
@@ -177,7 +186,14 @@ function idTrigramKey(s: string, at: number): number {
 /** Whether an ASCII word of the text contains a trigram of an Indonesian anchor key. */
 function mayBeIndonesianAnchor(trigrams: Uint32Array | undefined, text: string, start: number, end: number): boolean {
   if (!trigrams) return true;
-  for (let k = start; k + 3 <= end; k++) if (hasBit(trigrams, idTrigramKey(text, k))) return true;
+  if (end - start < 3) return false;
+  // idTrigramKey at each position, rolled: each letter is read once.
+  let key = idTrigramKey(text, start);
+  if (hasBit(trigrams, key)) return true;
+  for (let k = start + 3; k < end; k++) {
+    key = ((key << 5) | (text.charCodeAt(k) & 0x1f)) & 0x7fff;
+    if (hasBit(trigrams, key)) return true;
+  }
   return false;
 }
 
@@ -186,9 +202,9 @@ function shapeKeyAt(text: string, start: number, end: number): number {
   return (((end - start) & 0xf) << 15) | ((text.charCodeAt(start) & 0x1f) << 10) | ((end - start > 1 ? text.charCodeAt(start + 1) & 0x1f : 0) << 5) | (text.charCodeAt(end - 1) & 0x1f);
 }
 
-/** {@link stemPrefixKey} of an ASCII word read from the text (letters and digits: `| 0x20` lower-cases). */
+/** {@link stemPrefixKey} of a word read from the text. */
 function stemPrefixKeyAt(text: string, start: number): number {
-  return (((text.charCodeAt(start) | 0x20) & 0x3ff) << 10) | ((text.charCodeAt(start + 1) | 0x20) & 0x3ff);
+  return ((text.charCodeAt(start) & 0x1f) << 10) | ((text.charCodeAt(start + 1) & 0x1f) << 5) | (text.charCodeAt(start + 2) & 0x1f);
 }
 
 /**
@@ -350,17 +366,21 @@ export function compileTagger(taxonomy: Taxonomy): Tagger {
   const { set, problems } = compilePatternSet(regexes.map((r) => r.source));
   // Bit sets, small enough to stay in cache: one lookup per word must not cost a memory round trip.
   const shapes = newBits(1 << 19);
-  for (const key of entries.keys()) setBit(shapes, shapeKey(key));
+  const singleUnitKeys = newBits(1 << 16);
+  for (const key of entries.keys()) {
+    setBit(shapes, shapeKey(key));
+    if (key.length === 1) setBit(singleUnitKeys, key.charCodeAt(0));
+  }
   let idTrigrams: Uint32Array | undefined = newBits(1 << 15);
   for (const [key, e] of entries) {
     if (!e.idPhrases) continue;
     if (key.length < 4) idTrigrams = undefined;
     else if (idTrigrams) setBit(idTrigrams, idTrigramKey(key, 1));
   }
-  const stemFirst = newBits(1 << 20);
+  const stemFirst = newBits(1 << 15);
   for (const list of stems.values()) for (const p of list) setBit(stemFirst, stemPrefixKey(p.words[p.anchor]!.word));
   const asciiEntries = createAsciiTable(entries);
-  return { taxonomy, problems, entries, asciiEntries, shapes, stems, stemFirst, patterns: set, patternTargets: regexes, vocabulary, hasIndonesian, idTrigrams };
+  return { taxonomy, problems, entries, asciiEntries, shapes, singleUnitKeys, stems, stemFirst, patterns: set, patternTargets: regexes, vocabulary, hasIndonesian, idTrigrams };
 }
 
 // ── Scanning ─────────────────────────────────────────────────────────────────
@@ -380,12 +400,24 @@ interface FieldState {
 
 function wordMatches(p: WordPattern, state: FieldState, i: number): boolean {
   const { scan } = state;
-  const got = wordOf(scan, i);
   if (p.capital && (scan.flags[i]! & WordFlag.Capital) === 0) return false;
+  // An ASCII word not made yet is compared on the text: most candidates fail, and need no string.
+  if (scan.words[i] === undefined && p.mode !== ID_STEM) {
+    const start = scan.starts[i]!;
+    const length = scan.ends[i]! - start;
+    return (p.mode === EXACT ? length === p.word.length : length >= p.word.length) && startsWithLowerAscii(scan.text, start, p.word);
+  }
+  const got = wordOf(scan, i);
   if (p.mode === EXACT) return got === p.word;
   if (p.mode === PREFIX) return got.startsWith(p.word);
   if (!state.affixes || (scan.flags[i]! & WordFlag.AsciiLetters) === 0) return got === p.plain;
   return indonesianStem(got) === p.word;
+}
+
+/** Whether the ASCII letters and digits at text[start…] are `word` once lower-cased (`| 0x20`). */
+function startsWithLowerAscii(text: string, start: number, word: string): boolean {
+  for (let j = 0; j < word.length; j++) if ((text.charCodeAt(start + j) | 0x20) !== word.charCodeAt(j)) return false;
+  return true;
 }
 
 /** Whether the phrase matches with its anchor word at `i`; returns the index of its first word, or -1. */
@@ -514,15 +546,14 @@ function segment(word: string, vocabulary: ReadonlySet<string>): string[] | unde
 function scanSequence(tagger: Tagger, state: FieldState, hits: Hit[], nested: boolean): void {
   const { scan } = state;
   const { words, flags, starts, ends, text } = scan;
-  const { entries, asciiEntries, shapes, stems, stemFirst } = tagger;
+  const { entries, asciiEntries, stems, stemFirst } = tagger;
   const affixes = tagger.hasIndonesian && state.affixes;
   const hasStems = stems.size > 0;
   for (let i = 0; i < words.length; i++) {
     const made = words[i];
     const f = flags[i]!;
     // ASCII words are tested by length and letters on the text itself; most never become strings.
-    const shape = made === undefined ? shapeKeyAt(text, starts[i]!, ends[i]!) : shapeKey(made);
-    const entry = !hasBit(shapes, shape) ? undefined : made === undefined ? lookupAscii(asciiEntries, text, starts[i]!, ends[i]!) : entries.get(made);
+    const entry = !mayBeKey(tagger, text, starts[i]!, ends[i]!, made) ? undefined : made === undefined ? lookupAscii(asciiEntries, text, starts[i]!, ends[i]!) : entries.get(made);
     if (entry) {
       addPhraseHits(entry.phrases, state, i, hits);
       if (!affixes) addPhraseHits(entry.idPlain, state, i, hits);
@@ -536,16 +567,26 @@ function scanSequence(tagger: Tagger, state: FieldState, hits: Hit[], nested: bo
       const prefix = made === undefined ? stemPrefixKeyAt(text, starts[i]!) : stemPrefixKey(made);
       if (hasBit(stemFirst, prefix)) addPhraseHits(stems.get(made === undefined ? stemKeyAt(text, starts[i]!) : stemKey(made)), state, i, hits);
     }
-    if (affixes && (f & WordFlag.AsciiLetters) !== 0 && mayBeIndonesianAnchor(tagger.idTrigrams, text, starts[i]!, ends[i]!)) {
-      const word = wordOf(scan, i);
-      const key = indonesianStem(word);
-      addPhraseHits(key === word ? entry?.idPhrases : entries.get(key)?.idPhrases, state, i, hits);
+    if (affixes && (f & WordFlag.AsciiLetters) !== 0) {
+      // Most words cannot carry an affix: they are their own key, and `entry` already says whether it is one.
+      if (keepsIndonesianForm(text, starts[i]!, ends[i]!)) addPhraseHits(entry?.idPhrases, state, i, hits);
+      else if (mayBeIndonesianAnchor(tagger.idTrigrams, text, starts[i]!, ends[i]!)) {
+        const word = wordOf(scan, i);
+        const key = indonesianStem(word);
+        addPhraseHits(key === word ? entry?.idPhrases : entries.get(key)?.idPhrases, state, i, hits);
+      }
     }
     if (!nested && (f & WordFlag.Hashtag) !== 0) {
       const expanded = hashtagWords(state, i, tagger);
       if (expanded) scanSequence(tagger, { field: state.field, scan: expanded, affixes: state.affixes }, hits, true);
     }
   }
+}
+
+/** Whether a word of the text (its string `made`, or ASCII text[start, end) when not made) may be an `entries` key. */
+function mayBeKey(tagger: Tagger, text: string, start: number, end: number, made: string | undefined): boolean {
+  if (made === undefined) return end - start === 1 ? hasBit(tagger.singleUnitKeys, text.charCodeAt(start) | 0x20) : hasBit(tagger.shapes, shapeKeyAt(text, start, end));
+  return made.length === 1 ? hasBit(tagger.singleUnitKeys, made.charCodeAt(0)) : hasBit(tagger.shapes, shapeKey(made));
 }
 
 function hashtagTickerHit(state: FieldState, i: number, ticker: Ticker): Hit | undefined {
@@ -603,10 +644,8 @@ function wordAt(offsets: Int32Array, at: number): number {
   return lo;
 }
 
-function scanPatterns(tagger: Tagger, state: FieldState, hits: Hit[]): void {
-  if (tagger.patterns.size === 0 || state.scan.words.length === 0) return;
-  const { scan } = state;
-  if (scan.ascii ? !tagger.patterns.mayMatchAscii(scan.text) : !tagger.patterns.mayMatchWords(scan.text, scan.words.filter((w) => w !== undefined))) return;
+function scanPatterns(tagger: Tagger, state: FieldState, prepared: PreparedText, hits: Hit[]): void {
+  if (tagger.patterns.size === 0 || state.scan.words.length === 0 || !mayMatchPatterns(tagger.patterns, state.scan, prepared)) return;
   const spans = tagger.patterns.find(patternText(state.scan));
   if (spans.length === 0) return;
   const offsets = patternOffsets(state.scan);
@@ -618,11 +657,23 @@ function scanPatterns(tagger: Tagger, state: FieldState, hits: Hit[]): void {
   }
 }
 
+/**
+ * The admin patterns' literal prefilter, on the field folded in place when it
+ * folds so (sentiment reuses that fold), else on its text and folded words.
+ */
+function mayMatchPatterns(patterns: PatternSet, scan: LazyWordScan, prepared: PreparedText): boolean {
+  const folded = foldedInPlace(prepared);
+  // Past the head mayMatchFolded reads, mayMatchWords still sees the folded words: keep its answer for such texts.
+  // (An ASCII text always folds in place.)
+  if (folded !== undefined && (scan.ascii || folded.length <= MAX_PATTERN_TEXT_CHARS)) return patterns.mayMatchFolded(folded);
+  return patterns.mayMatchWords(scan.text, scan.words.filter((w) => w !== undefined));
+}
+
 function scanField(tagger: Tagger, field: Field, prepared: PreparedText, affixes: boolean, hits: Hit[]): void {
   if (!prepared.text) return;
   const state: FieldState = { field, scan: wordScanOf(prepared), affixes };
   scanSequence(tagger, state, hits, false);
-  scanPatterns(tagger, state, hits);
+  scanPatterns(tagger, state, prepared, hits);
 }
 
 // ── Scoring ──────────────────────────────────────────────────────────────────
@@ -648,6 +699,7 @@ export function tagPreparedPost(tagger: Tagger, post: PreparedPost, options: Tag
   const affixes = options.language === undefined || AFFIX_LANGUAGE_HINTS.has(options.language);
   scanField(tagger, 'title', post.title, affixes, hits);
   scanField(tagger, 'text', post.text, affixes, hits);
+  if (hits.length === 0) return { themes: [], tokens: [] };
 
   const excluded = new Set<string>();
   const themeHits = new Map<string, Hit[]>();

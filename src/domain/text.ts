@@ -313,106 +313,162 @@ export function wordOf(scan: LazyWordScan, i: number): string {
 
 /** {@link scanWords} without making the ASCII words' strings; see {@link LazyWordScan}. */
 export function scanWordsLazy(input: string): LazyWordScan {
-  const ascii = isAscii(input);
-  const text = ascii ? input : toNfc(input);
+  // Most feed text is plain ASCII: one tight loop reads it, up to the first other character.
+  const scan: LazyWordScan = { text: input, ascii: true, unspaced: false, words: [], starts: [], ends: [], flags: [] };
+  const resumeAt = scanAsciiWords(input, scan);
+  scan.words = new Array<string | undefined>(scan.starts.length).fill(undefined);
+  if (resumeAt < 0) return scan;
+  // NFC leaves the ASCII text before the first other character alone, except the character right before
+  // it, which a combining mark may compose with ("<" + U+0338 is "≮"): the words read before that stand.
+  scan.text = toNfc(input);
+  scan.ascii = false;
+  scanMixedWords(scan, resumeAt);
+  return scan;
+}
+
+/**
+ * Word flags of an ASCII word from the letters seen in it (a {@link ASCII_BITS}
+ * union) and its first character.
+ */
+function asciiWordFlags(seen: number, first: number, camel: boolean): number {
+  let f = 0;
+  if (ASCII_CLASS[first] === UPPER) f |= WordFlag.Capital;
+  if ((seen & (UPPER_BIT | LOWER_BIT)) === UPPER_BIT) f |= WordFlag.AllUpper;
+  if (camel) f |= WordFlag.Camel;
+  return f | (seen & DIGIT_BIT ? WordFlag.Digit : WordFlag.AsciiLetters);
+}
+
+/** `$` or `#` right before a word, itself not preceded by a word character: a cashtag or hashtag. */
+function tagFlag(text: string, from: number): number {
+  const before = from > 0 ? text.charCodeAt(from - 1) : 0;
+  if ((before !== 36 && before !== 35) || isWordCharAt(text, from - 2)) return 0;
+  return before === 36 ? WordFlag.Cashtag : WordFlag.Hashtag;
+}
+
+/**
+ * Read the words of a text while it is plain ASCII into `scan`'s offsets and
+ * flags (not its words). Returns -1 when all of it is ASCII, else where
+ * {@link scanMixedWords} must go on: the start of the word that the first
+ * other character interrupted, or the character before that character. No
+ * closures: the loop's state stays in registers.
+ */
+function scanAsciiWords(text: string, scan: LazyWordScan): number {
   const n = text.length;
-  const words: (string | undefined)[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
-  const flags: number[] = [];
-  let count = 0;
+  const { starts, ends, flags } = scan;
+  let i = 0;
+  while (i < n) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x80) return Math.max(0, i - 1);
+    if (ASCII_CLASS[code] === 0) {
+      i++;
+      continue;
+    }
+    const from = i;
+    let seen = 0;
+    let prev = 0;
+    let camel = false;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x80) return from;
+      const bit = ASCII_CLASS_BIT[c]!;
+      if (bit === 0) break;
+      if (bit === UPPER_BIT && prev === LOWER_BIT) camel = true;
+      seen |= bit;
+      prev = bit;
+    }
+    starts.push(from);
+    ends.push(i);
+    flags.push(asciiWordFlags(seen, code, camel) | tagFlag(text, from));
+  }
+  return -1;
+}
+
+/** Flags of a word with non-ASCII letters, from what the scan saw of its letters. */
+function mixedWordFlags(text: string, start: number, hasUpper: boolean, hasLower: boolean, camel: boolean): number {
+  let f = 0;
+  if (startsUpper(text, start)) f |= WordFlag.Capital;
+  if (hasUpper && !hasLower) f |= WordFlag.AllUpper;
+  if (camel) f |= WordFlag.Camel;
+  return f;
+}
+
+/** Append a word to a scan's parallel arrays. */
+function pushWord(scan: LazyWordScan, word: string | undefined, from: number, to: number, f: number): void {
+  scan.words.push(word);
+  scan.starts.push(from);
+  scan.ends.push(to);
+  scan.flags.push(f);
+}
+
+/** Read the words of `scan.text` (NFC, with non-ASCII characters) from `i` on, a word boundary, into `scan`. */
+function scanMixedWords(scan: LazyWordScan, i: number): void {
+  const { text, words, ends, flags } = scan;
+  const n = text.length;
   // The word being read, when it has non-ASCII letters (ASCII words are read in one inner loop).
   let start = -1;
-  let unspaced = false;
   let folded = '';
   let hasUpper = false;
   let hasLower = false;
   let camel = false;
 
-  const push = (word: string | undefined, from: number, to: number, f: number) => {
-    const before = from > 0 ? text.charCodeAt(from - 1) : 0;
-    if ((before === 36 || before === 35) && !isWordCharAt(text, from - 2)) f |= before === 36 ? WordFlag.Cashtag : WordFlag.Hashtag;
-    words.push(word);
-    starts[count] = from;
-    ends[count] = to;
-    flags[count++] = f;
-  };
-  const flushSlow = (to: number) => {
-    if (start < 0) return;
-    if (folded.length > 0) {
-      let f = 0;
-      if (startsUpper(text, start)) f |= WordFlag.Capital;
-      if (hasUpper && !hasLower) f |= WordFlag.AllUpper;
-      if (camel) f |= WordFlag.Camel;
-      push(folded, start, to, f);
-    }
-    start = -1;
-  };
-
-  let i = 0;
   while (i < n) {
     const code = text.charCodeAt(i);
     if (code < 0x80) {
       const cls = ASCII_CLASS[code]!;
       if (cls === 0) {
-        flushSlow(i);
+        if (start >= 0 && folded.length > 0) pushWord(scan, folded, start, i, mixedWordFlags(text, start, hasUpper, hasLower, camel) | tagFlag(text, start));
+        start = -1;
         i++;
         continue;
       }
       if (start >= 0) {
-        // An ASCII letter inside a word that already has non-ASCII letters.
-        folded += cls === UPPER ? String.fromCharCode(code + 32) : text[i];
-        if (cls === UPPER) {
-          if (hasLower) camel = true;
-          hasUpper = true;
-        } else if (cls === LOWER) hasLower = true;
-        i++;
+        // ASCII letters inside a word that already has non-ASCII letters ("lançamento"): appended as one
+        // slice, not one string per letter.
+        const from = i;
+        let upper = false;
+        for (; i < n; i++) {
+          const c = text.charCodeAt(i);
+          const k = c < 0x80 ? ASCII_CLASS[c]! : 0;
+          if (k === 0) break;
+          if (k === UPPER) {
+            if (hasLower) camel = true;
+            hasUpper = upper = true;
+          } else if (k === LOWER) hasLower = true;
+        }
+        folded += upper ? text.slice(from, i).toLowerCase() : text.slice(from, i);
         continue;
       }
       // Fast path: read a run of ASCII letters and digits in one loop.
       const from = i;
-      let upper = 0;
-      let lower = 0;
-      let digits = 0;
-      let isCamel = false;
+      let seen = 0;
       let prev = 0;
-      while (i < n) {
+      let isCamel = false;
+      for (; i < n; i++) {
         const c = text.charCodeAt(i);
-        const k = c < 0x80 ? ASCII_CLASS[c]! : -1;
-        if (k <= 0) break;
-        if (k === UPPER) {
-          if (prev === LOWER) isCamel = true;
-          upper++;
-        } else if (k === LOWER) lower++;
-        else digits++;
+        const k = c < 0x80 ? ASCII_CLASS[c]! : 0;
+        if (k === 0) break;
+        if (k === UPPER && prev === LOWER) isCamel = true;
+        seen |= ASCII_BITS[k]!;
         prev = k;
-        i++;
       }
       if (i < n && text.charCodeAt(i) >= 0x80 && continuesWord(text, i)) {
         // The word goes on with non-ASCII letters ("Straße", "zkML中"): continue it on the slow path.
         start = from;
-        folded = upper > 0 ? text.slice(from, i).toLowerCase() : text.slice(from, i);
-        hasUpper = upper > 0;
-        hasLower = lower > 0;
+        folded = seen & UPPER_BIT ? text.slice(from, i).toLowerCase() : text.slice(from, i);
+        hasUpper = (seen & UPPER_BIT) !== 0;
+        hasLower = (seen & LOWER_BIT) !== 0;
         camel = isCamel;
         continue;
       }
-      let f = 0;
-      const first = text.charCodeAt(from);
-      if (first >= 65 && first <= 90) f |= WordFlag.Capital;
-      if (upper > 0 && lower === 0) f |= WordFlag.AllUpper;
-      if (isCamel) f |= WordFlag.Camel;
-      if (digits > 0) f |= WordFlag.Digit;
-      else f |= WordFlag.AsciiLetters;
-      push(undefined, from, i, f);
+      pushWord(scan, undefined, from, i, asciiWordFlags(seen, code, isCamel) | tagFlag(text, from));
       continue;
     }
     const cp = text.codePointAt(i)!;
     const width = cp > 0xffff ? 2 : 1;
     const info = charInfo(cp);
-    if (info.kind === MARK && start < 0 && count > 0 && ends[count - 1] === i && flags[count - 1]! & WordFlag.Unspaced) {
+    const last = words.length - 1;
+    if (info.kind === MARK && start < 0 && last >= 0 && ends[last] === i && flags[last]! & WordFlag.Unspaced) {
       // A voicing mark after a kana (half-width "ｶﾞ"): part of that character.
-      const last = count - 1;
       words[last] = composeKana(words[last]!, info.folded) ?? words[last]!;
       ends[last] = i + width;
     } else if (info.kind === WORD || (info.kind === MARK && start >= 0)) {
@@ -427,19 +483,16 @@ export function scanWordsLazy(input: string): LazyWordScan {
         hasUpper = true;
       } else if (info.lower) hasLower = true;
     } else {
-      flushSlow(i);
+      if (start >= 0 && folded.length > 0) pushWord(scan, folded, start, i, mixedWordFlags(text, start, hasUpper, hasLower, camel) | tagFlag(text, start));
+      start = -1;
       if (info.kind === UNSPACED_CHAR) {
-        unspaced = true;
-        words.push(info.folded);
-        starts[count] = i;
-        ends[count] = i + width;
-        flags[count++] = WordFlag.Unspaced;
+        scan.unspaced = true;
+        pushWord(scan, info.folded, i, i + width, WordFlag.Unspaced);
       }
     }
     i += width;
   }
-  flushSlow(n);
-  return { text, ascii, unspaced, words, starts, ends, flags };
+  if (start >= 0 && folded.length > 0) pushWord(scan, folded, start, n, mixedWordFlags(text, start, hasUpper, hasLower, camel) | tagFlag(text, start));
 }
 
 // ── Prepared text ────────────────────────────────────────────────────────────
@@ -455,6 +508,8 @@ export interface PreparedText {
   scan?: LazyWordScan;
   /** @internal see {@link isAsciiText} */
   ascii?: boolean;
+  /** @internal see {@link foldedInPlace}; null when the text does not fold in place. */
+  folded?: string | null;
 }
 
 /** A post's title and text, prepared; see {@link PreparedText}. */
@@ -464,7 +519,8 @@ export interface PreparedPost {
 }
 
 export function prepareText(text: string): PreparedText {
-  return { text };
+  // Every field present from the start: one object shape for all prepared texts.
+  return { text, scan: undefined, ascii: undefined, folded: undefined };
 }
 
 export function preparePost(post: { title: string; text: string }): PreparedPost {
@@ -481,6 +537,72 @@ export function isAsciiText(prepared: PreparedText): boolean {
   return (prepared.ascii ??= prepared.scan ? prepared.scan.ascii === true : isAscii(prepared.text));
 }
 
+/**
+ * The folded form of a prepared text when folding moves no offset and joins or
+ * splits no word: then the text's word scan ({@link wordScanOf}) also gives the
+ * words of the folded text, exactly as {@link tokenOffsets} would, and
+ * `foldText(text).origin` is the identity. Undefined otherwise (combining marks,
+ * ligatures, "ß", astral characters, text that is not NFC…): fold and split it
+ * with {@link foldText} and {@link tokenOffsets} instead.
+ */
+export function foldedInPlace(prepared: PreparedText): string | undefined {
+  // Tagging (its pattern prefilter) and sentiment both ask: fold once.
+  if (prepared.folded === undefined) prepared.folded = isAsciiText(prepared) ? prepared.text.toLowerCase() : (foldNonAsciiInPlace(prepared) ?? null);
+  return prepared.folded ?? undefined;
+}
+
+function foldNonAsciiInPlace(prepared: PreparedText): string | undefined {
+  const { text } = prepared;
+  if (wordScanOf(prepared).text !== text) return undefined;
+  if (foldBuffer.length < text.length) foldBuffer = new Uint16Array(Math.max(text.length, 2 * foldBuffer.length));
+  const units = foldBuffer;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) {
+      units[i] = code >= 65 && code <= 90 ? code + 32 : code;
+      continue;
+    }
+    const unit = inPlaceFoldUnit(code);
+    if (unit === NO_IN_PLACE_FOLD) return undefined;
+    units[i] = unit;
+  }
+  // No surrogates here (they take the slow path), so decoding cannot replace any unit; a leading BOM is kept.
+  return UTF16_DECODER.decode(units.subarray(0, text.length));
+}
+
+/** Several times faster than `String.fromCharCode` over chunks for whole texts. */
+const UTF16_DECODER = new TextDecoder('utf-16le', { ignoreBOM: true });
+
+/** Scratch for {@link foldedInPlace}, grown to the longest text seen. */
+let foldBuffer = new Uint16Array(1024);
+
+/** In {@link inPlaceFolds}: not computed yet, or no single-unit fold (a U+FFFF separator merely takes the slow path). */
+const UNKNOWN_FOLD = 0;
+const NO_IN_PLACE_FOLD = 0xffff;
+/** For each BMP unit, its fold when that is one unit of the same word class, else NO_IN_PLACE_FOLD. */
+const inPlaceFolds = new Uint16Array(0x10000);
+
+/** The single unit a non-ASCII BMP unit folds to, keeping its word class, or NO_IN_PLACE_FOLD. */
+function inPlaceFoldUnit(code: number): number {
+  const known = inPlaceFolds[code]!;
+  if (known !== UNKNOWN_FOLD) return known;
+  let unit = NO_IN_PLACE_FOLD;
+  // Surrogates are halves of astral characters; marks fold to nothing or compose with the letter before.
+  if (code < 0xd800 || code > 0xdfff) {
+    const info = charInfo(code);
+    if (info.kind !== MARK && info.folded.length === 1 && wordClass(info.folded.charCodeAt(0)) === info.kind) unit = info.folded.charCodeAt(0);
+  }
+  inPlaceFolds[code] = unit;
+  return unit;
+}
+
+/** How {@link tokenOffsets} treats a folded unit: SEPARATOR, WORD, UNSPACED_CHAR or MARK. */
+function wordClass(unit: number): number {
+  if (unit < 0x80) return ASCII_CLASS[unit] === 0 ? SEPARATOR : WORD;
+  if (unit >= 0xd800 && unit <= 0xdfff) return -1;
+  return charInfo(unit).kind;
+}
+
 /** ASCII character classes for the scanner: 0 separator, then LOWER, UPPER, DIGIT. */
 const LOWER = 1;
 const UPPER = 2;
@@ -489,6 +611,13 @@ const ASCII_CLASS = new Uint8Array(128);
 for (let c = 97; c <= 122; c++) ASCII_CLASS[c] = LOWER;
 for (let c = 65; c <= 90; c++) ASCII_CLASS[c] = UPPER;
 for (let c = 48; c <= 57; c++) ASCII_CLASS[c] = DIGIT;
+/** One bit per class, to collect in one integer which classes a word has. */
+const LOWER_BIT = 1;
+const UPPER_BIT = 2;
+const DIGIT_BIT = 4;
+const ASCII_BITS = Uint8Array.of(0, LOWER_BIT, UPPER_BIT, DIGIT_BIT);
+/** The class bit of each ASCII character (0 for a separator): one lookup per character in the ASCII scan. */
+const ASCII_CLASS_BIT = Uint8Array.from(ASCII_CLASS, (k) => ASCII_BITS[k]!);
 
 /** Whether the non-ASCII character at `i` continues a word (a letter, digit or combining mark, not an unspaced-script character). */
 function continuesWord(text: string, i: number): boolean {
@@ -593,12 +722,24 @@ export function indonesianStem(word: string): string {
 
 /** Cheap test before the cached lookup: most words of other languages can have neither a prefix nor a suffix. */
 function mayHaveAffix(word: string): boolean {
-  const first = word.charCodeAt(0);
+  return mayHaveAffixLetters(word.charCodeAt(0), word.charCodeAt(word.length - 1));
+}
+
+function mayHaveAffixLetters(first: number, last: number): boolean {
   // b d k m p s t: first letters of every prefix.
   if (first === 98 || first === 100 || first === 107 || first === 109 || first === 112 || first === 115 || first === 116) return true;
-  const last = word.charCodeAt(word.length - 1);
   // a h i n u: last letters of every suffix (-nya, -lah, -i, -an, -ku).
   return last === 97 || last === 104 || last === 105 || last === 110 || last === 117;
+}
+
+/**
+ * Whether {@link indonesianStem} returns the ASCII word text[start, end)
+ * (lower-cased) unchanged, told from its length and letters without making
+ * its string: true for most words, which the tagger then need not stem.
+ */
+export function keepsIndonesianForm(text: string, start: number, end: number): boolean {
+  // `| 0x20` lower-cases ASCII letters.
+  return end - start <= MIN_ROOT || !mayHaveAffixLetters(text.charCodeAt(start) | 0x20, text.charCodeAt(end - 1) | 0x20);
 }
 
 function stripSuffix(w: string, suffixes: readonly string[]): string {
