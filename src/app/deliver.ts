@@ -1,8 +1,11 @@
 /**
  * The delivery worker: sends queued alerts from the SQLite outbox to their
  * destinations and records each outcome. At-least-once: a delivery is marked
- * sent only after the platform accepted it, so a crash in between re-sends it
- * (Discord drops the duplicate by nonce). Destinations fail independently.
+ * sent only after the platform accepted it, so a crash in between re-sends it.
+ * Each send is recorded as in flight (durably) before the platform can see it;
+ * the restarted process re-sends such a delivery flagged `resent`, so the sink
+ * says "you may already have this alert", unless the platform drops the repeat
+ * itself (a Discord bot's nonce, within its window). Destinations fail independently.
  *
  * Per destination, in order:
  * - pacing: the rate limiter says when the next send may happen; the worker waits
@@ -15,13 +18,16 @@
  *   that holds the whole destination (alerts queued meanwhile do not probe a platform
  *   that is down) and stays within the platform's duplicate window after an attempt
  *   that may have posted, `disable` deactivates the destination (persisted until an admin
- *   re-activates it), keeps its alerts, and tells the other destinations;
+ *   re-activates it), keeps its alerts, and tells the other destinations, `skip` (the
+ *   platform refused this alert, not the destination) sets that alert aside on its own
+ *   backoff while the rest of the queue goes on, and after a few refusals marks it dead
+ *   (kept in the outbox) and tells the admins which alert and why;
  * - silence: the subscription's `silent` (quiet hours, a kind set to silent) reaches
  *   the sink, which posts without a notification.
  */
 import { shouldDeliver } from './commands/subscription.ts';
 import { themeLinks } from './detect-moves.ts';
-import type { NoticeAlert } from '../domain/alert.ts';
+import { viewAlert, type NoticeAlert } from '../domain/alert.ts';
 import { buildFloodDigest, canCoalesce } from '../domain/flood-digest.ts';
 import { routeAlert } from '../domain/routing.ts';
 import { MINUTE_MS } from '../domain/time.ts';
@@ -77,6 +83,15 @@ const MAX_DIGEST_ITEMS = 500;
 const STREAK_SAMPLE = 50;
 /** Backoff before the first retry, doubled per attempt up to the configured cap. */
 const FIRST_RETRY_MS = 5_000;
+/**
+ * Sends of an alert the platform refuses outright (`skip`) before it is marked dead (never
+ * more than `maxAttempts`): a refusal seldom goes away, but a transient one should not cost the alert.
+ */
+const MAX_REFUSALS = 3;
+/** Backoff before an alert refused outright is tried again, doubled per refusal up to the configured cap. */
+const FIRST_REFUSAL_RETRY_MS = 60_000;
+/** Characters of an alert's title quoted in the notice that says it was not delivered. */
+const NOTICE_TITLE_CHARS = 200;
 
 /** Real timers, for the system clock. */
 export const timerSleep: Sleep = (ms, signal) =>
@@ -96,8 +111,8 @@ export const timerSleep: Sleep = (ms, signal) =>
  * includes the one that just failed. "Equal jitter": between half and all of
  * the capped delay, so retries of many deliveries spread out but never come early.
  */
-export function retryDelayMs(attempts: number, maxBackoffMinutes: number, random: () => number = Math.random): number {
-  const capped = Math.min(maxBackoffMinutes * MINUTE_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1));
+export function retryDelayMs(attempts: number, maxBackoffMinutes: number, random: () => number = Math.random, firstMs = FIRST_RETRY_MS): number {
+  const capped = Math.min(maxBackoffMinutes * MINUTE_MS, firstMs * 2 ** Math.max(0, attempts - 1));
   return Math.round(capped / 2 + (capped / 2) * Math.min(1, Math.max(0, random())));
 }
 
@@ -223,10 +238,12 @@ async function deliverToDestination(run: Run, destination: string, queue: Delive
       continue;
     }
 
+    // Durable before the platform can show it: if the process dies during the send, the next one knows.
+    rt.store.markDeliveryAttempting(delivery.id, now);
     // Counted from before it starts (destinations sharing a scope run in parallel) to when it ends.
     const ended = limiter.beginSend(destination, cost);
     try {
-      await sink.send(delivery.alert, `${delivery.alertId}:${destination}`, { silent: wanted.silent });
+      await sink.send(delivery.alert, `${delivery.alertId}:${destination}`, { silent: wanted.silent, resent: mayShowTwice(delivery, sink, now) });
       ended();
       rt.store.markDelivered(delivery.id, rt.clock.now());
       streaksOf(limiter).delete(destination);
@@ -243,6 +260,7 @@ async function deliverToDestination(run: Run, destination: string, queue: Delive
 
       if (error.action === 'wait') {
         // The platform's word beats our model of its limits; it is not the alert's fault, so no attempt is counted.
+        rt.store.clearDeliveryAttempt(delivery.id);
         const waitMs = error.details.retryAfterMs ?? FIRST_RETRY_MS;
         limiter.pause(destination, at + waitMs);
         // A bot-wide limit: the destinations sharing the scope wait too (their loops ask the limiter before each send).
@@ -257,6 +275,7 @@ async function deliverToDestination(run: Run, destination: string, queue: Delive
       }
 
       if (error.action === 'disable') {
+        rt.store.clearDeliveryAttempt(delivery.id);
         rt.store.deactivateDestination(destination, error.message, at);
         result.deactivated.push(destination);
         log.error(
@@ -265,6 +284,15 @@ async function deliverToDestination(run: Run, destination: string, queue: Delive
         );
         notifyAdmins(run, destination, error.message, at);
         return;
+      }
+
+      if (error.action === 'skip') {
+        setAsideRefusedAlert(run, delivery, error, at);
+        // The platform answered, so it is up: no destination backoff, and the rest of the queue goes on.
+        streaksOf(limiter).delete(destination);
+        rateLimits = 0;
+        i++;
+        continue;
       }
 
       const attempts = delivery.attempts + 1;
@@ -278,9 +306,10 @@ async function deliverToDestination(run: Run, destination: string, queue: Delive
       // destination is well into its backoff. Attempts in the outbox carry it across restarts.
       const streaks = streaksOf(limiter);
       const streak = Math.max(
-        attempts,
+        attempts - delivery.refusals,
         (streaks.get(destination) ?? 0) + 1,
-        1 + Math.max(0, ...rt.store.pendingDeliveriesFor(destination, STREAK_SAMPLE).map((d) => d.attempts)),
+        // Refusals were single alerts' faults, not the destination's.
+        1 + Math.max(0, ...rt.store.pendingDeliveriesFor(destination, STREAK_SAMPLE).map((d) => d.attempts - d.refusals)),
       );
       streaks.set(destination, streak);
       const backoffMs = retryDelayMs(streak, maxBackoffMinutes, deps.random);
@@ -294,6 +323,72 @@ async function deliverToDestination(run: Run, destination: string, queue: Delive
       limiter.pause(destination, next);
       return;
     }
+  }
+}
+
+/**
+ * Whether this send may show the alert a second time: an earlier send of it was in flight when
+ * the process died, and the platform will not drop the repeat (no idempotency key, or its window is over).
+ */
+function mayShowTwice(delivery: Delivery, sink: DeliverySink, now: number): boolean {
+  if (delivery.interruptedAt === undefined) return false;
+  return sink.idempotencyWindowMs === undefined || now - delivery.interruptedAt >= sink.idempotencyWindowMs;
+}
+
+/**
+ * The platform refused this alert itself (a 400: too long, markup it cannot parse, even in
+ * the sink's plain form). Only this alert waits, on its own backoff; after
+ * {@link MAX_REFUSALS} it is marked dead (it stays in the outbox) and the admins are told.
+ */
+function setAsideRefusedAlert(run: Run, delivery: Delivery, error: DeliveryError, at: number): void {
+  const { rt, deps, result } = run;
+  const { maxAttempts, maxBackoffMinutes } = rt.config.alerts.delivery;
+  const log = rt.log.child({ destination: delivery.destination });
+  // Its own refusals decide, not failures met during an outage (those were the destination's).
+  const refusals = delivery.refusals + 1;
+  const dead = refusals >= MAX_REFUSALS || delivery.attempts + 1 >= maxAttempts;
+  const next = at + retryDelayMs(refusals, maxBackoffMinutes, deps.random, FIRST_REFUSAL_RETRY_MS);
+  rt.store.markDeliveryRefused(delivery.id, error.message, next, dead);
+  if (!dead) {
+    log.warn({ alert: delivery.alert.key, refusals, nextAttemptAt: next, error: error.message }, 'the chat platform refused this alert; the others go on, and it is retried on its own');
+    return;
+  }
+  result.dead++;
+  log.error({ alert: delivery.alert.key, refusals, error: error.message }, 'the chat platform refused this alert every time; it stays in the outbox as dead and the admins are told');
+  notifyRefusedAlert(run, delivery, error.message, refusals, at);
+}
+
+/** Tell the admins (the refusing destination included: it still takes other alerts) which alert was not delivered, and why. */
+function notifyRefusedAlert(run: Run, delivery: Delivery, error: string, attempts: number, now: number): void {
+  const { rt } = run;
+  const { destination } = delivery;
+  const key = `delivery-refused:${destination}:${delivery.alertId}`;
+  if (delivery.alert.key.startsWith('delivery-refused:')) {
+    // A refused notice about a refused alert would beget another: the log is where this one ends.
+    rt.log.error({ destination, alert: delivery.alert.key }, 'the notice about a refused alert was refused too; only this log says it');
+    return;
+  }
+  const title = viewAlert(delivery.alert).title;
+  const quoted = title.length > NOTICE_TITLE_CHARS ? `${title.slice(0, NOTICE_TITLE_CHARS - 1)}…` : title;
+  const notice: NoticeAlert = {
+    kind: 'notice',
+    key,
+    createdAt: now,
+    severity: 'high',
+    reason: 'alert refused by the chat platform',
+    title: `Alert not delivered to ${destination}`,
+    text:
+      `${destination} refused the alert "${quoted}" (${delivery.alert.key}) ${attempts} time${attempts === 1 ? '' : 's'}: ${error}. ` +
+      `The destination still gets the other alerts; this one stays in the outbox as dead (radar destinations list counts them).`,
+  };
+  const to = routeAlert(notice, rt.destinations).filter((d) => !run.deactivated.has(d));
+  if (to.length === 0) {
+    rt.log.error({ destination, alert: delivery.alert.key }, 'no destination takes the notice about a refused alert; only this log says it');
+    return;
+  }
+  if (rt.store.enqueueAlert(notice, to)) {
+    rt.log.info({ key, destinations: to }, 'admin notice queued');
+    rt.onAlertsQueued?.();
   }
 }
 

@@ -17,6 +17,12 @@ export interface SinkPacing {
 
 export interface DeliverySink extends AlertSink {
   readonly pacing?: SinkPacing;
+  /**
+   * How long the platform drops a repeated send of the same `deliveryId` (a Discord bot's
+   * nonce), ms. Absent when it never does (Telegram, Discord webhooks): then any re-send of
+   * an interrupted delivery may show the alert twice, and is flagged `resent`.
+   */
+  readonly idempotencyWindowMs?: number;
 }
 
 /**

@@ -48,16 +48,6 @@ function rulesFor(rt: Runtime, feed: FeedConfig) {
   return { pollMinutes: feed.pollMinutes ?? d.pollMinutes, maxBackoffMinutes: d.maxBackoffMinutes, disableAfterFailures: d.disableAfterFailures };
 }
 
-/**
- * The delay a server asked for (Retry-After), which the HTTP fetcher puts in FeedError details.
- * Read defensively: FeedError's details type does not declare it yet.
- */
-function retryAfterMsOf(err: unknown): number | undefined {
-  if (!(err instanceof FeedError)) return undefined;
-  const value = (err.details as { retryAfterMs?: unknown }).retryAfterMs;
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
-}
-
 /** Fetch, parse and store one feed; returns the new posts. Throws FeedError. */
 async function fetchFeed(rt: Runtime, deps: FeedPollDeps, feed: FeedConfig, state: FeedState): Promise<{ posts: Post[]; notModified: boolean; state: FeedState }> {
   const d = rt.config.feeds.defaults;
@@ -121,7 +111,7 @@ async function pollOne(rt: Runtime, deps: FeedPollDeps, feed: FeedConfig, state:
       lastAttemptAt: now,
       failures,
       lastError: message,
-      nextPollAt: nextPollAfterFailure(feed.id, failures, now, rules, retryAfterMsOf(err)),
+      nextPollAt: nextPollAfterFailure(feed.id, failures, now, rules, err instanceof FeedError ? err.details.retryAfterMs : undefined),
       ...(disable ? { disabledAt: now, disabledReason: permanent ? message : `${failures} consecutive failures; last: ${message}` } : {}),
     });
     if (disable) {

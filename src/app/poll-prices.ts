@@ -87,15 +87,6 @@ function venueBackoffMs(failures: number): number {
   return Math.min(30 * MINUTE_MS, MINUTE_MS * 2 ** Math.max(0, failures - 1));
 }
 
-/**
- * The delay a venue asked for (Retry-After on 429/418), which the ccxt adapter puts in
- * ExchangeError details. Read defensively: ExchangeError's details type does not declare it yet.
- */
-function retryAfterMsOf(err: ExchangeError): number | undefined {
-  const value = (err.details as { retryAfterMs?: unknown }).retryAfterMs;
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
-}
-
 /** Counts a failed request; backs the venue off when that makes it down (see {@link VENUE_DOWN_AFTER_FAILURES}). */
 function venueFailed(rt: Runtime, state: PricePollState, venue: string, err: ExchangeError, countsAtOnce: boolean): void {
   const failures = (state.venueFailures.get(venue) ?? 0) + 1;
@@ -105,7 +96,7 @@ function venueFailed(rt: Runtime, state: PricePollState, venue: string, err: Exc
     log.debug({ action: err.action, failures, error: err.message }, 'exchange request failed; not counted as down yet');
     return;
   }
-  const retryAfterMs = retryAfterMsOf(err);
+  const { retryAfterMs } = err.details;
   const backoffMs = Math.max(venueBackoffMs(failures), Math.min(retryAfterMs ?? 0, MAX_RETRY_AFTER_MS));
   state.venueBackoffUntil.set(venue, rt.clock.now() + backoffMs);
   const fields = { action: err.action, failures, backoffMs, ...(retryAfterMs === undefined ? {} : { retryAfterMs }), error: err.message };

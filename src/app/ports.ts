@@ -46,7 +46,14 @@ export class FeedError extends Error {
   constructor(
     readonly kind: FeedErrorKind,
     message: string,
-    readonly details: { url?: string; status?: number; retryable: boolean; cause?: unknown },
+    readonly details: {
+      url?: string;
+      status?: number;
+      retryable: boolean;
+      /** The delay the server asked for (Retry-After on a 429 or 503), ms; the next poll waits at least this long. */
+      retryAfterMs?: number;
+      cause?: unknown;
+    },
   ) {
     super(message, { cause: details.cause });
   }
@@ -96,7 +103,13 @@ export class ExchangeError extends Error {
   constructor(
     readonly action: ExchangeAction,
     message: string,
-    readonly details: { venue: string; symbol?: string; cause?: unknown },
+    readonly details: {
+      venue: string;
+      symbol?: string;
+      /** The delay the venue asked for (Retry-After on a 429 or 418), ms; only with action `back-off`. */
+      retryAfterMs?: number;
+      cause?: unknown;
+    },
   ) {
     super(message, { cause: details.cause });
   }
@@ -114,7 +127,17 @@ export interface PriceSource {
 
 // ── Delivery ─────────────────────────────────────────────────────────────────
 
-export type DeliveryAction = 'retry' | 'wait' | 'disable';
+/**
+ * What the delivery worker does after a failed send:
+ * - `retry`: the platform is unreachable or failing; back off the whole destination;
+ * - `wait`: rate limited; wait `retryAfterMs`, then go on (no attempt counted);
+ * - `disable`: the destination refuses the bot for good (blocked, kicked, no access);
+ * - `skip`: the platform refused this alert, not the destination (HTTP 400: too long,
+ *   markup it cannot parse, even in the sink's plain fallback). The destination keeps
+ *   delivering the others; this alert is retried alone a few times, then marked dead
+ *   and the admins are told.
+ */
+export type DeliveryAction = 'retry' | 'wait' | 'disable' | 'skip';
 
 /** A chat API refused or failed a send; `action` tells the delivery worker what to do. */
 export class DeliveryError extends Error {
@@ -135,7 +158,17 @@ export interface SendOptions {
    * Discord SUPPRESS_NOTIFICATIONS, Telegram disable_notification. Default false.
    */
   silent?: boolean;
+  /**
+   * This alert may already be in the chat: an earlier send of it was in flight when the
+   * process died, and the platform cannot drop the repeat (Telegram and Discord webhooks
+   * have no idempotency key; a Discord bot's nonce is remembered only for a few minutes).
+   * The sink says so in a short first line, so a reader who sees it twice knows why. Default false.
+   */
+  resent?: boolean;
 }
+
+/** The first line a sink adds to a `resent` alert. */
+export const RESENT_NOTE = '↻ Re-sent after an interrupted delivery — you may already have this alert.';
 
 export interface AlertSink {
   /** Destination id from config, e.g. "discord-main". */

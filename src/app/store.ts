@@ -55,8 +55,26 @@ export interface Delivery {
   id: number;
   alertId: number;
   destination: string;
+  /** Sends that failed, refusals included. */
   attempts: number;
+  /** Of `attempts`: sends the platform refused as this alert's fault (see {@link CoreStore.markDeliveryRefused}). */
+  refusals: number;
   alert: Alert;
+  /**
+   * Set when a send of this delivery started and its outcome was never recorded: the
+   * process died during it, so the platform may already show the alert. Epoch ms of
+   * that send's start (see {@link CoreStore.markDeliveryAttempting}).
+   */
+  interruptedAt?: number;
+}
+
+/** A pending delivery whose last send was in flight when the process died. */
+export interface InterruptedDelivery {
+  id: number;
+  alertId: number;
+  destination: string;
+  /** When the interrupted send started, epoch ms. */
+  attemptingAt: number;
 }
 
 export interface DeliveryCounts {
@@ -88,8 +106,21 @@ export interface CoreStore {
    */
   enqueueAlert(alert: Alert, destinations: readonly string[]): boolean;
   dueDeliveries(nowMs: number, limit: number): Delivery[];
+  /**
+   * Record that a delivery is being handed to its chat API now, durably (fsynced) before
+   * the platform can show it. Recording its outcome (sent, failed, or
+   * {@link CoreStore.clearDeliveryAttempt}) clears the mark; one still set after a restart
+   * means the send was interrupted (`Delivery.interruptedAt`).
+   */
+  markDeliveryAttempting(deliveryId: number, nowMs: number): void;
+  /** The platform refused the send before posting anything (rate limit, a refusing destination): no longer in flight, no attempt counted. */
+  clearDeliveryAttempt(deliveryId: number): void;
+  /** Pending deliveries whose last send was interrupted by the process dying, oldest first. */
+  interruptedDeliveries(): InterruptedDelivery[];
   markDelivered(deliveryId: number, nowMs: number): void;
   markDeliveryFailed(deliveryId: number, error: string, nextAttemptAt: number, dead: boolean): void;
+  /** Like {@link CoreStore.markDeliveryFailed}, for a send the platform refused as this alert's fault: counted in `refusals` too. */
+  markDeliveryRefused(deliveryId: number, error: string, nextAttemptAt: number, dead: boolean): void;
   /** Push every pending delivery of a destination to `untilMs` (rate limit or outage). */
   postponeDestination(destination: string, untilMs: number): void;
   deliveryCounts(): DeliveryCounts;

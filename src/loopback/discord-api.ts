@@ -13,7 +13,9 @@
  *
  * Routes: `POST /api/v10/channels/:id/messages` (bot auth) and
  * `POST /api/v10/webhooks/:id/:token[?wait=true]`, each with JSON or multipart
- * (`payload_json` + `files[n]`) bodies. Anything else is a Discord-style 404.
+ * (`payload_json` + `files[n]`) bodies; and the reads `radar doctor` makes with
+ * the bot token: `GET /api/v10/users/@me` and `GET /api/v10/channels/:id`.
+ * Anything else is a Discord-style 404.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -35,6 +37,8 @@ export interface FakeDiscordOptions {
    * `404 Unknown Channel`; when omitted, every channel id exists and accepts posts.
    */
   channels?: Record<string, FakeChannelState>;
+  /** Names `GET /channels/:id` reports, by channel id. Default "alerts". */
+  channelNames?: Record<string, string>;
   /** Known webhooks. When omitted, any webhook id/token pair is accepted. */
   webhooks?: readonly FakeWebhook[];
   /**
@@ -165,10 +169,15 @@ const DISCORD_EPOCH = 1_420_070_400_000n;
 const DEFAULT_RATE_LIMIT = { limit: 1000, resetAfterMs: 1000 };
 const DEFAULT_WEBHOOK_CHANNEL = '222222222222222222';
 const BOT_USER_ID = '111111111111111111';
+const BOT_USERNAME = 'Narrative Radar';
+/** The server every channel of the fake belongs to. */
+const GUILD_ID = '444444444444444444';
 
 type Route =
   | { kind: 'channel-messages'; channelId: string }
-  | { kind: 'webhook'; webhookId: string; webhookToken: string };
+  | { kind: 'webhook'; webhookId: string; webhookToken: string }
+  | { kind: 'current-user' }
+  | { kind: 'channel'; channelId: string };
 
 interface Answer {
   status: number;
@@ -248,7 +257,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     };
   }
 
-  function createMessage(route: Route, body: Record<string, unknown>, files: FakeDiscordFile[], author: FakeDiscordMessage['author']) {
+  function createMessage(route: Extract<Route, { kind: 'channel-messages' | 'webhook' }>, body: Record<string, unknown>, files: FakeDiscordFile[], author: FakeDiscordMessage['author']) {
     const content = typeof body.content === 'string' ? body.content : '';
     const message: FakeDiscordMessage = {
       id: snowflake(),
@@ -295,6 +304,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
 
     const route = parseRoute(record.path);
     if (!route) return { status: 404, body: { message: '404: Not Found', code: 0 } };
+    if (route.kind === 'current-user' || route.kind === 'channel') {
+      if (req.method !== 'GET') return { status: 405, body: { message: '405: Method Not Allowed', code: 0 } };
+      return handleRead(req, route);
+    }
     if (req.method !== 'POST') return { status: 405, body: { message: '405: Method Not Allowed', code: 0 } };
 
     let author: FakeDiscordMessage['author'];
@@ -304,7 +317,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       if (state === undefined) return { status: 404, body: { message: 'Unknown Channel', code: 10003 } };
       if (state === 'missing-access') return { status: 403, body: { message: 'Missing Access', code: 50001 } };
       if (state === 'missing-permissions') return { status: 403, body: { message: 'Missing Permissions', code: 50013 } };
-      author = { id: BOT_USER_ID, username: 'Narrative Radar', discriminator: '0000', avatar: null, bot: true, global_name: null };
+      author = { id: BOT_USER_ID, username: BOT_USERNAME, discriminator: '0000', avatar: null, bot: true, global_name: null };
     } else {
       const known = options.webhooks?.find((w) => w.id === route.webhookId);
       if (options.webhooks && !known) return { status: 404, body: { message: 'Unknown Webhook', code: 10015 } };
@@ -337,6 +350,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
 
     if (route.kind === 'channel-messages' && body.enforce_nonce === true && (typeof body.nonce === 'string' || typeof body.nonce === 'number')) {
       const key = `${route.channelId}:${String(body.nonce)}`;
+      // Forget nonces past the window, or a long run (the soak) keeps every message ever sent. A key is only
+      // set when absent (a fresh one is answered from the map), so the Map's insertion order is the order of `at`.
+      for (const [oldKey, entry] of nonces) {
+        if (now() - entry.at < nonceWindowMs) break;
+        nonces.delete(oldKey);
+      }
       const seen = nonces.get(key);
       if (seen && now() - seen.at < nonceWindowMs) return { status: 200, headers: bucket.headers, body: seen.message };
       const message = createMessage(route, body, parsed.files, author);
@@ -349,6 +368,46 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     messages.push(message);
     if (route.kind === 'webhook' && record.query.wait !== 'true') return { status: 204, headers: bucket.headers };
     return { status: 200, headers: bucket.headers, body: message };
+  }
+
+  /** `GET /users/@me` and `GET /channels/:id`: what the bot token may see, with Discord's status codes and error bodies. */
+  function handleRead(req: http.IncomingMessage, route: Extract<Route, { kind: 'current-user' | 'channel' }>): Answer {
+    if (req.headers.authorization !== `Bot ${token}`) return { status: 401, body: { message: '401: Unauthorized', code: 0 } };
+    const global = spendGlobal(String(req.headers.authorization));
+    if (global) return global;
+    const bucket = spend(route.kind === 'channel' ? `read:channel:${route.channelId}` : 'read:users/@me', route.kind === 'channel' ? 'f4k3ch4nn3lr34d' : 'f4k3us3rm3');
+    if (bucket.limited) {
+      return { status: 429, headers: bucket.headers, body: { message: 'You are being rate limited.', retry_after: bucket.resetAfter, global: false } };
+    }
+    if (route.kind === 'current-user') {
+      return {
+        status: 200,
+        headers: bucket.headers,
+        body: { id: BOT_USER_ID, username: BOT_USERNAME, discriminator: '0000', global_name: null, avatar: null, bot: true, system: false, mfa_enabled: false, banner: null, accent_color: null, locale: 'en-US', verified: true, flags: 0, public_flags: 0 },
+      };
+    }
+    // Discord shows a channel to a bot that may view it; sending is checked only when it posts.
+    const state = options.channels ? options.channels[route.channelId] : 'ok';
+    if (state === undefined) return { status: 404, headers: bucket.headers, body: { message: 'Unknown Channel', code: 10003 } };
+    if (state === 'missing-access') return { status: 403, headers: bucket.headers, body: { message: 'Missing Access', code: 50001 } };
+    return {
+      status: 200,
+      headers: bucket.headers,
+      body: {
+        id: route.channelId,
+        type: 0,
+        guild_id: GUILD_ID,
+        name: options.channelNames?.[route.channelId] ?? 'alerts',
+        position: 0,
+        permission_overwrites: [],
+        topic: null,
+        nsfw: false,
+        last_message_id: null,
+        rate_limit_per_user: 0,
+        parent_id: null,
+        flags: 0,
+      },
+    };
   }
 
   const server = http.createServer((req, res) => {
@@ -416,6 +475,9 @@ async function recordBody(req: http.IncomingMessage, record: FakeDiscordRequest)
 function parseRoute(path: string): Route | undefined {
   const channel = /^\/api\/v10\/channels\/(\d+)\/messages\/?$/.exec(path);
   if (channel) return { kind: 'channel-messages', channelId: channel[1]! };
+  if (/^\/api\/v10\/users\/@me\/?$/.test(path)) return { kind: 'current-user' };
+  const channelRead = /^\/api\/v10\/channels\/(\d+)\/?$/.exec(path);
+  if (channelRead) return { kind: 'channel', channelId: channelRead[1]! };
   const webhook = /^\/api\/v10\/webhooks\/(\d+)\/([^/]+)\/?$/.exec(path);
   if (webhook) return { kind: 'webhook', webhookId: webhook[1]!, webhookToken: decodeURIComponent(webhook[2]!) };
   return undefined;

@@ -4,8 +4,6 @@
  * API (through discord.js), with the same env API roots the bot uses.
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +11,7 @@ import { openSqliteStore } from '../../src/adapters/sqlite/sqlite-store.ts';
 import { doctorCommand, type DoctorReport } from '../../src/cli/doctor-command.ts';
 import type { Candle } from '../../src/domain/candles.ts';
 import { startFakeBinance, type FakeBinance } from '../../src/loopback/binance-server.ts';
+import { startFakeDiscord, type FakeDiscord } from '../../src/loopback/discord-api.ts';
 import { startFakeTelegram, type FakeTelegram } from '../../src/loopback/telegram-api.ts';
 import { startFeedServer, type FeedServer } from '../fakes/feed-server.ts';
 
@@ -28,29 +27,6 @@ const RSS = `<?xml version="1.0"?><rss version="2.0"><channel><title>Good feed</
 <item><title>One</title><link>https://good.example/1</link></item><item><title>Two</title><link>https://good.example/2</link></item>
 </channel></rss>`;
 
-/**
- * The two read-only Discord routes the doctor calls, answered as Discord does
- * (src/loopback/discord-api.ts imitates the message routes only).
- */
-async function startDiscordReadApi(): Promise<{ api: string; close(): Promise<void> }> {
-  const channels: Record<string, number> = { [CHANNEL_OK]: 200, [CHANNEL_HIDDEN]: 403 };
-  const server = http.createServer((req, res) => {
-    const reply = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    if (req.headers.authorization !== `Bot ${DISCORD_TOKEN}`) return reply(401, { message: '401: Unauthorized', code: 0 });
-    if (req.method === 'GET' && req.url === '/api/v10/users/@me') return reply(200, { id: '111111111111111111', username: 'Narrative Radar', discriminator: '0', bot: true });
-    const channel = /^\/api\/v10\/channels\/(\d+)$/.exec(req.url ?? '')?.[1];
-    if (req.method === 'GET' && channel) {
-      const status = channels[channel] ?? 404;
-      if (status === 200) return reply(200, { id: channel, type: 0, name: 'alerts', guild_id: '444444444444444444' });
-      return status === 403 ? reply(403, { message: 'Missing Access', code: 50001 }) : reply(404, { message: 'Unknown Channel', code: 10003 });
-    }
-    reply(404, { message: '404: Not Found', code: 0 });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
-  return { api, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
 function hourly(closeAt: number, count: number, price: number): Candle[] {
   return Array.from({ length: count }, (_, i) => {
     const time = closeAt - (count - 1 - i) * HOUR;
@@ -62,7 +38,7 @@ let dir: string;
 let feeds: FeedServer;
 let binance: FakeBinance;
 let telegram: FakeTelegram;
-let discord: Awaited<ReturnType<typeof startDiscordReadApi>>;
+let discord: FakeDiscord;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'radar-doctor-'));
@@ -77,7 +53,7 @@ beforeAll(async () => {
   binance.setCandles('BTCUSDT', '1h', hourly(currentHour, 48, 80_000));
   binance.setCandles('FETUSDT', '1h', hourly(currentHour - 30 * HOUR, 48, 1)); // stopped a day ago
   telegram = await startFakeTelegram({ chats: { [CHAT_OK]: 'ok', [CHAT_KICKED]: 'kicked' } });
-  discord = await startDiscordReadApi();
+  discord = await startFakeDiscord({ token: DISCORD_TOKEN, channels: { [CHANNEL_OK]: 'ok', [CHANNEL_HIDDEN]: 'missing-access' } });
 });
 
 afterAll(async () => {

@@ -7,8 +7,9 @@
  * answered). After every kill the database must be intact; after the last
  * restart every alert must have reached every destination, Discord must show
  * none twice (nonce + enforce_nonce), Telegram (no idempotency key) only the
- * ones whose send was in flight at a kill, and re-polled unchanged feeds must
- * produce nothing new.
+ * ones whose send was in flight at a kill, each repeat opening with the re-sent
+ * note (and the restarted bot warning about them), and re-polled unchanged feeds
+ * must produce nothing new.
  *
  * Replay a run with CRASH_SEED=<seed> (the seed is in the test name); CRASH_DEBUG=1 prints each kill.
  */
@@ -18,6 +19,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discordNonce } from '../../src/adapters/discord/discord-sink.ts';
+import { RESENT_NOTE } from '../../src/app/ports.ts';
 import { startFakeBinance, type FakeBinance } from '../../src/loopback/binance-server.ts';
 import { startFakeDiscord, type FakeDiscord } from '../../src/loopback/discord-api.ts';
 import { startFakeTelegram, type FakeTelegram } from '../../src/loopback/telegram-api.ts';
@@ -54,7 +56,11 @@ interface Kill {
   database: boolean;
   /** The Telegram send this kill interrupted: the message was posted, but the bot died before recording it as sent. */
   telegramInFlight?: TappedSend;
+  /** This generation's bot warned at start that deliveries were in flight when its predecessor died. */
+  warnedInFlight: boolean;
 }
+
+const IN_FLIGHT_WARNING = 'were in flight when the bot last stopped';
 
 /** What makes a story alert: a tracked token plus two phrases of one theme. Each item is its own story. */
 const SUBJECTS: readonly [string, string, string][] = [
@@ -118,7 +124,7 @@ describe('GIVEN the bot killed with SIGKILL at random points of polling and deli
   let telegramTap: ChatTap;
   let generation = 0;
   let published = 0;
-  let final: { exitCode: number | null; quietPolls: number[]; quietNewAlerts: number; quietNewSends: number } | undefined;
+  let final: { exitCode: number | null; quietPolls: number[]; quietNewAlerts: number; quietNewSends: number; warnedInFlight: boolean } | undefined;
   let failure: unknown;
 
   /** Read the live database (while a bot runs: it has recovered the WAL, so a read-only connection works). */
@@ -278,7 +284,7 @@ describe('GIVEN the bot killed with SIGKILL at random points of polling and deli
         // A kill before the first start created the database leaves nothing to check.
         const database = existsSync(dbPath);
         const integrity = database ? readLeftovers((db) => String(db.pragma('integrity_check', { simple: true }))) : 'ok';
-        kills.push({ generation, plan, triggered, integrity, database, telegramInFlight: telegramSendLeftUnrecorded() });
+        kills.push({ generation, plan, triggered, integrity, database, telegramInFlight: telegramSendLeftUnrecorded(), warnedInFlight: bot.output().includes(IN_FLIGHT_WARNING) });
         generation++;
       }
 
@@ -297,6 +303,7 @@ describe('GIVEN the bot killed with SIGKILL at random points of polling and deli
         quietPolls: feedHost.requests.slice(requestsBefore).map((r) => r.status),
         quietNewAlerts: readDb((db) => (db.prepare('SELECT COUNT(*) AS n FROM alerts').get() as { n: number }).n) - alertsBefore,
         quietNewSends: discordTap.sends.length + telegramTap.sends.length - sendsBefore,
+        warnedInFlight: bot.output().includes(IN_FLIGHT_WARNING),
         exitCode: (await bot.stop()).code,
       };
     } catch (error) {
@@ -349,6 +356,8 @@ describe('GIVEN the bot killed with SIGKILL at random points of polling and deli
     expect(failure).toBeUndefined();
     expect(discord.messages).toHaveLength(alerts().length);
     expect(new Set(discord.messages.map((m) => m.nonce)).size).toBe(discord.messages.length);
+    // Restarts come within seconds, inside the nonce window: no re-send needed the note there.
+    expect(discord.messages.filter((m) => m.content.includes(RESENT_NOTE))).toEqual([]);
   });
 
   it('THEN Telegram shows an alert twice only when its send was in flight at a kill, and then exactly once more', () => {
@@ -368,6 +377,18 @@ describe('GIVEN the bot killed with SIGKILL at random points of polling and deli
     // At least once: every interrupted send was sent again, and only once.
     expect(duplicates).toBe(inFlight.size);
     expect(telegram.messages.length).toBe(alerts().length + duplicates);
+    // A reader who sees an alert twice is told why: every repeat opens with the note.
+    const unmarked = alerts().flatMap((alert) =>
+      telegram.messages
+        .filter((m) => refOf(m.text) === refOf(alert.title))
+        .slice(1)
+        .filter((m) => !m.text.startsWith(`${RESENT_NOTE}\n`))
+        .map((m) => `alert ${alert.id}: ${m.text.slice(0, 80)}`),
+    );
+    expect(unmarked).toEqual([]);
+    // And the bot that re-sent them said so when it started.
+    const warned = [...kills.map((k) => k.warnedInFlight), final?.warnedInFlight];
+    expect(kills.filter((k) => k.telegramInFlight && warned[k.generation + 1] !== true).map((k) => k.generation)).toEqual([]);
     console.info(
       `crash-restart (seed ${SEED}): ${kills.length} kills, ${alerts().length} alerts; Discord ${discordTap.sends.length} sends → ${discord.messages.length} messages; ` +
         `Telegram ${telegramTap.sends.length} sends → ${telegram.messages.length} messages: ${duplicates} duplicate(s), one per kill that caught a Telegram send in flight (${inFlight.size} of ${kills.length} kills)`,

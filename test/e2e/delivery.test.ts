@@ -14,10 +14,13 @@ import { openSqliteStore } from '../../src/adapters/sqlite/sqlite-store.ts';
 import { createTelegramSink } from '../../src/adapters/telegram/telegram-sink.ts';
 import { deliverDue, type DeliveryResult } from '../../src/app/deliver.ts';
 import type { DeliverySink } from '../../src/app/delivery-sink.ts';
+import { RESENT_NOTE } from '../../src/app/ports.ts';
 import { createRateLimiter, type RateLimiter } from '../../src/app/rate-limiter.ts';
 import { defaultSubscription, type Subscription } from '../../src/app/commands/subscription.ts';
 import { createRuntime, queueAlert, type Runtime } from '../../src/app/runtime.ts';
 import type { Store } from '../../src/app/store.ts';
+import { destinationsCommand } from '../../src/cli/destinations-command.ts';
+import { parseEnv } from '../../src/config/env.ts';
 import type { AppConfig } from '../../src/config/load-config.ts';
 import type { Alert, MoveAlert, StoryAlert } from '../../src/domain/alert.ts';
 import { buildMoveChartSpec } from '../../src/domain/charts.ts';
@@ -34,6 +37,8 @@ const WEBHOOK = { id: '876543210987654321', token: 'Wh-SECRET_webhook-token-abcd
 const H = 3_600_000;
 
 interface Harness {
+  /** The SQLite file, shared by restarts. */
+  file: string;
   clock: FixedClock;
   rt: Runtime & { log: ReturnType<typeof recordingLogger> };
   store: Store;
@@ -90,6 +95,7 @@ async function wire(clock: FixedClock, discord: FakeDiscord, telegram: FakeTeleg
   const rt = createRuntime({ config, store, clock, log, destinations: [...sinks.keys()].map((id) => ({ id, minSeverity: 'low' as const })) }) as Harness['rt'];
   const limiter = createRateLimiter(clock);
   const harness: Harness = {
+    file,
     clock,
     rt,
     store,
@@ -268,6 +274,72 @@ describe('delivery end to end', () => {
     expect(requests.map((r) => (r.body as { nonce: string }).nonce)).toEqual([discordNonce('1:discord'), discordNonce('1:discord')]);
     expect(h.discord.messages).toHaveLength(1);
     expect(after.store.deliveryCounts()).toEqual({ pending: 0, sent: 1, dead: 0 });
+  });
+
+  /** The first process hands the alert to `destination`'s sink, which posts it, then dies before recording the outcome. */
+  async function crashDuringSend(h: Harness, destination: string, posted: () => number): Promise<void> {
+    const real = h.sinks.get(destination)!;
+    const crashing: DeliverySink = { id: destination, pacing: real.pacing, send: async (alert: Alert, id: string) => {
+      await real.send(alert, id);
+      await new Promise<never>(() => {});
+    } };
+    void deliverDue(h.rt, { sinks: new Map([[destination, crashing]]) });
+    await expect.poll(posted).toBe(1);
+  }
+
+  it('GIVEN a crash during a Telegram send THEN the restarted bot sends it again, once, opening with the re-sent note', async () => {
+    const h = await startHarness({ only: ['telegram'] });
+    queueAlert(h.rt, sampleMoveAlert());
+    await crashDuringSend(h, 'telegram', () => h.telegram.messages.length);
+    const after = await h.restart();
+    expect(after.store.interruptedDeliveries()).toHaveLength(1);
+    await after.deliver();
+    const [first, again] = h.telegram.messages;
+    expect(h.telegram.messages).toHaveLength(2);
+    expect(again?.text).toBe(`${RESENT_NOTE}\n${first?.text}`);
+    expect(again?.entities[0]).toEqual({ type: 'italic', offset: 0, length: RESENT_NOTE.length });
+    expect(after.store.deliveryCounts()).toEqual({ pending: 0, sent: 1, dead: 0 });
+    expect(after.store.interruptedDeliveries()).toEqual([]);
+  });
+
+  it('GIVEN a crash during a Discord bot send and a restart after the nonce window THEN the re-send carries the note', async () => {
+    const h = await startHarness({ only: ['discord'], discord: { nonceWindowMs: 2 * 60_000 } });
+    queueAlert(h.rt, sampleMoveAlert());
+    await crashDuringSend(h, 'discord', () => h.discord.messages.length);
+    h.clock.advance(2 * 60_000);
+    const after = await h.restart();
+    await after.deliver();
+    expect(h.discord.messages.map((m) => m.content)).toEqual(['', `*${RESENT_NOTE}*`]);
+    expect(h.discord.messages[1]?.embeds).toEqual(h.discord.messages[0]?.embeds);
+  });
+
+  it('GIVEN Telegram refuses one alert in every form THEN the chat gets the others at once, and after three refusals it is dead, kept, counted, and the admins are told why', async () => {
+    const h = await startHarness({ only: ['discord', 'telegram'] });
+    const refuse = () => h.telegram.failNext({ status: 400, description: 'Bad Request: message is too long', method: 'sendMessage', count: 2 });
+    for (const n of [1, 2, 3]) queueAlert(h.rt, story(n));
+    refuse();
+    await h.deliver();
+    const delivered = () => h.telegram.messages.map((m) => /^Story (\d)/.exec(m.text)?.[1] ?? m.text.split('\n')[0]);
+    expect(delivered()).toEqual(['2', '3']);
+    // The refused alert waits alone: 1 minute, then 2.
+    for (const wait of [60_000, 120_000]) {
+      h.clock.advance(wait);
+      refuse();
+      await h.deliver();
+    }
+    expect(sends(h.telegram).filter((r) => r.status === 400)).toHaveLength(6);
+    await h.deliver();
+    expect(h.store.destinationStates().find((s) => s.destination === 'telegram')).toMatchObject({ pending: 0, dead: 1 });
+    // Told on both platforms, with the alert's title and Telegram's own words.
+    const tgNotice = h.telegram.messages.at(-1)!.text;
+    expect(tgNotice).toMatch(/^Alert not delivered to telegram/);
+    expect(tgNotice).toContain('"Story 1: Render expands GPU marketplace" (story:1) 3 times');
+    expect(tgNotice).toContain('Bad Request: message is too long (HTTP 400)');
+    expect(h.discord.messages.map((m) => m.embeds[0]?.title)).toEqual([...[1, 2, 3].map((n) => `Story ${n}: Render expands GPU marketplace`), 'Alert not delivered to telegram']);
+
+    const out: string[] = [];
+    expect(await destinationsCommand(['list'], { env: parseEnv({ DB_PATH: h.file }), out: (l) => out.push(l), err: () => undefined })).toBe(0);
+    expect(out).toContainEqual(expect.stringMatching(/^telegram +0 pending, 3 sent \(0 in digests\), 1 dead/));
   });
 
   it('GIVEN Discord accepted a message but the answer was lost THEN the retry is deduplicated by nonce', async () => {

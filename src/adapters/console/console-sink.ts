@@ -3,7 +3,7 @@
  * development. Feed text can carry terminal escape sequences, so control
  * characters are stripped before anything reaches the terminal.
  */
-import { DeliveryError, type AlertSink } from '../../app/ports.ts';
+import { DeliveryError, RESENT_NOTE, type AlertSink } from '../../app/ports.ts';
 import { viewAlert, viewToPlainText, type Severity } from '../../domain/alert.ts';
 import { stripControlChars } from '../chat/sanitize.ts';
 
@@ -30,7 +30,10 @@ const ANSI = {
 
 const SEVERITY_COLOR: Record<Severity, string> = { high: ANSI.red, medium: ANSI.yellow, low: ANSI.cyan };
 
-/** An AlertSink that prints each alert as a block of plain text followed by a separator line. */
+/**
+ * An AlertSink that prints each alert as a block of plain text followed by a separator line;
+ * a `resent` alert (its earlier send was interrupted) gets the re-send note above its block.
+ */
 export function createConsoleSink(options: ConsoleSinkOptions = {}): AlertSink {
   const write = options.write ?? ((text: string) => void process.stdout.write(text));
   // A custom writer is usually a file or a test buffer: no colour unless asked.
@@ -39,14 +42,15 @@ export function createConsoleSink(options: ConsoleSinkOptions = {}): AlertSink {
 
   return {
     id,
-    async send(alert) {
+    async send(alert, _deliveryId, options) {
       const raw = viewAlert(alert);
       // One-line headline and footer keep the block scannable and the colouring aligned.
       const view = { ...raw, title: oneLine(raw.title), footer: oneLine(raw.footer) };
       const text = stripControlChars(viewToPlainText(view));
       const block = color ? colorize(text, view.severity, Boolean(view.url)) : text;
+      const note = options?.resent ? `${color ? ANSI.dim + RESENT_NOTE + ANSI.reset : RESENT_NOTE}\n` : '';
       try {
-        write(`${block}\n${color ? ANSI.dim + SEPARATOR + ANSI.reset : SEPARATOR}\n`);
+        write(`${note}${block}\n${color ? ANSI.dim + SEPARATOR + ANSI.reset : SEPARATOR}\n`);
       } catch (error) {
         // EPIPE and friends: the reader went away; the next attempt may find it back.
         throw new DeliveryError('retry', `console: could not write the alert: ${(error as Error).message}`, {

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { DiscordAPIError, HTTPError, MessageFlags, RateLimitError, REST, Routes, WebhookClient, type RESTOptions } from 'discord.js';
 import { SharedRateLimitError, UncertainDeliveryError, type DeliverySink } from '../../app/delivery-sink.ts';
-import { DeliveryError, type DeliveryAction, type Logger, type SendOptions } from '../../app/ports.ts';
+import { DeliveryError, RESENT_NOTE, type DeliveryAction, type Logger, type SendOptions } from '../../app/ports.ts';
 import type { RateRule } from '../../app/rate-limiter.ts';
 import { viewAlert } from '../../domain/alert.ts';
 import { CHART_FILENAME, renderChartSafely, type ChartRenderer } from '../charts/chart-renderer.ts';
@@ -290,6 +290,7 @@ function createDiscordDelivery(delivery: DiscordDelivery): DeliverySink {
   return {
     id: delivery.id,
     pacing: { rules: delivery.rateLimits },
+    ...(delivery.dedup ? { idempotencyWindowMs: delivery.dedup.windowMs } : {}),
     async send(alert, deliveryId, options) {
       // After a 401 @discordjs/rest drops its token and later calls fail with a
       // confusing client-side error; a rejected credential does not recover anyway.
@@ -298,9 +299,10 @@ function createDiscordDelivery(delivery: DiscordDelivery): DeliverySink {
       const roles = mentionedRoles(alert, delivery.mentions);
       const png = await renderChartSafely(view.chart, delivery.charts, { destination: delivery.id, alert: alert.key, logger: delivery.logger });
       const files = png ? [{ name: CHART_FILENAME, data: png }] : [];
+      const note = options?.resent ? RESENT_NOTE : undefined;
       let first: DiscordFailure;
       try {
-        await delivery.post(withFlags(renderDiscordMessage(view, { roles, image: png ? CHART_FILENAME : undefined }), options), files, deliveryId);
+        await delivery.post(withFlags(renderDiscordMessage(view, { roles, note, image: png ? CHART_FILENAME : undefined }), options), files, deliveryId);
         maybePosted.delete(deliveryId);
         return;
       } catch (error) {
@@ -313,7 +315,7 @@ function createDiscordDelivery(delivery: DiscordDelivery): DeliverySink {
             'discord refused the chart upload; sending the alert without it (allow Attach Files in the channel)',
           );
           try {
-            await delivery.post(withFlags(renderDiscordMessage(view, { roles }), options), [], deliveryId);
+            await delivery.post(withFlags(renderDiscordMessage(view, { roles, note }), options), [], deliveryId);
             maybePosted.delete(deliveryId);
             return;
           } catch (retryError) {
@@ -328,7 +330,7 @@ function createDiscordDelivery(delivery: DiscordDelivery): DeliverySink {
       );
       try {
         // Same delivery id, same nonce: the rejected request created no message. No chart: it may be what was refused.
-        await delivery.post(withFlags(renderDiscordFallback(view, { roles }), options), [], deliveryId);
+        await delivery.post(withFlags(renderDiscordFallback(view, { roles, note }), options), [], deliveryId);
         maybePosted.delete(deliveryId);
       } catch (error) {
         throw failDelivery(classifyDiscordError(error, delivery), error, deliveryId);
@@ -370,9 +372,10 @@ export interface DiscordFailure {
  *   `global` for the bot-wide limit (X-RateLimit-Global);
  * - 401 → `disable` (credential rejected); 403, 404 and destination-level codes
  *   (Unknown Channel, Missing Access, Missing Permissions, …) → `disable`;
- * - other 4xx (400 Invalid Form Body, 413) → `retry`, flagged `payload`: the message
+ * - other 4xx (400 Invalid Form Body, 413) → `skip`, flagged `payload`: the message
  *   itself was refused. Disabling a channel for one bad alert would be wrong; the sink
- *   first resends it in plain form, and the worker's attempt cap bounds the rest;
+ *   first resends it in plain form, and if that is refused too the worker sets this
+ *   alert aside while the channel gets the others;
  * - 5xx, timeouts and network errors → `retry`; flagged `uncertain` when the request may
  *   have gone out (a timeout, a connection lost mid-request), not when it never could
  *   (connection refused, unknown host).
@@ -410,12 +413,7 @@ export function classifyDiscordError(error: unknown, context: { credential?: str
       };
     }
     if (error.status === 408) return { action: 'retry', reason: `${said}: request timed out`, status: 408, payload: false };
-    return {
-      action: 'retry',
-      reason: `Discord refused the message: ${flattenErrors(error.message)}; the alert is retried up to the worker's attempt cap`,
-      status: error.status,
-      payload: true,
-    };
+    return { action: 'skip', reason: `Discord refused the message: ${flattenErrors(error.message)} (HTTP ${error.status})`, status: error.status, payload: true };
   }
   if (error instanceof HTTPError) {
     return { action: 'retry', reason: `Discord server error ${error.status} ${error.message}`.trim(), status: error.status, payload: false };

@@ -33,6 +33,8 @@ const BUDGET = {
   fallbackUrl: 512,
   /** A digest line's title; the link itself is not counted by Discord but is by us (safer). */
   digestTitle: 160,
+  /** A note above the alert (e.g. that it is a re-send). */
+  note: 200,
 } as const;
 
 export interface DiscordMessage {
@@ -50,6 +52,8 @@ export interface DiscordRenderOptions {
   roles?: readonly string[];
   /** File name of an uploaded image to show in the embed (`attachment://name`). */
   image?: string;
+  /** A short line in italics above the alert (the message content's first line), e.g. that it may have arrived before. */
+  note?: string;
 }
 
 /** Hue by kind, shade by severity: a glance at the sidebar tells what and how urgent. */
@@ -82,6 +86,12 @@ export function allowedMentions(roles: readonly string[] = []): DiscordMessage['
 
 function mentionContent(roles: readonly string[] = []): string {
   return roles.map((id) => `<@&${id}>`).join(' ');
+}
+
+/** The note as content's first line, escaped (feed text never gets here, but a `*` would still end the italics). */
+function noteContent(note: string | undefined): string {
+  const text = note === undefined ? '' : nonBlank(fitEscaped(note.replace(/\s+/g, ' '), BUDGET.note, (t) => escapeDiscordMarkdown(t, { links: false })));
+  return text === '' ? '' : `*${text}*`;
 }
 
 /**
@@ -129,7 +139,7 @@ export function renderDiscordMessage(view: AlertView, options: DiscordRenderOpti
   if (fields.length > 0) embed.fields = fields;
 
   const message: DiscordMessage = { embeds: [embed], allowed_mentions: allowedMentions(options.roles) };
-  const content = mentionContent(options.roles);
+  const content = [noteContent(options.note), mentionContent(options.roles)].filter((line) => line !== '').join('\n');
   if (content !== '') message.content = content;
   if (options.image !== undefined) message.attachments = [{ id: 0, filename: options.image, description: 'Price chart' }];
   return message;
@@ -157,10 +167,10 @@ function digestList(links: NonNullable<AlertView['links']>, budget: number): str
  * link and summary as message content, escaped, within 2000 characters.
  * Delivering a plainer alert beats dropping it or disabling the channel.
  */
-export function renderDiscordFallback(view: AlertView, options: Pick<DiscordRenderOptions, 'roles'> = {}): DiscordMessage {
+export function renderDiscordFallback(view: AlertView, options: Pick<DiscordRenderOptions, 'roles' | 'note'> = {}): DiscordMessage {
   const title = nonBlank(fitEscaped(view.title, DISCORD_LIMITS.title, (t) => escapeDiscordMarkdown(t, { links: false })));
   const url = safeUrl(view.url);
-  const head = [mentionContent(options.roles), title === '' ? '' : `**${title}**`, url !== undefined && url.length <= BUDGET.fallbackUrl ? `<${url}>` : '']
+  const head = [noteContent(options.note), mentionContent(options.roles), title === '' ? '' : `**${title}**`, url !== undefined && url.length <= BUDGET.fallbackUrl ? `<${url}>` : '']
     .filter((line) => line !== '')
     .join('\n');
   const summary = nonBlank(fitEscaped(view.summary, DISCORD_LIMITS.content - head.length - 1, escapeDiscordMarkdown));

@@ -474,7 +474,6 @@ export function translateCcxtError(error: unknown, ctx: CcxtErrorContext): Excha
   const retryAfterMs = rule.action === 'back-off' && status !== undefined ? retryAfterMsOf(ctx.responseHeaders) : undefined;
   const advice = retryAfterMs === undefined ? ADVICE[rule.action](ctx) : `it asks us to wait ${retryAfterMs / 1000} s (Retry-After)`;
   const message = `${ctx.venue} ${rule.says(ctx, status)} while ${ctx.operation}: ${advice} [${chain[0] ?? 'Error'}: ${detail}]`;
-  // retryAfterMs rides along in details until ExchangeError declares it (see poll-prices' retryAfterMsOf).
   const details: { venue: string; symbol?: string; cause: unknown; retryAfterMs?: number } = { venue: ctx.venue, symbol: ctx.pair, cause: error };
   if (retryAfterMs !== undefined) details.retryAfterMs = retryAfterMs;
   return new ExchangeError(rule.action, message, details);

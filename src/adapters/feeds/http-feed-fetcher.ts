@@ -190,7 +190,6 @@ function statusError(response: Response, url: string): FeedError {
   const what = `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''} from ${url}`;
   const retryAfterMs = retryAfterMsOf(response);
   const asked = retryAfterMs === undefined ? '' : ` (Retry-After: ${response.headers.get('retry-after')})`;
-  // retryAfterMs rides along in details until FeedError declares it (see poll-feeds' retryAfterMsOf).
   const details = (retryable: boolean) => {
     const d: { url: string; status: number; retryable: boolean; retryAfterMs?: number } = { url, status, retryable };
     if (retryAfterMs !== undefined) d.retryAfterMs = retryAfterMs;

@@ -34,7 +34,7 @@ export function createSqliteChatStore(db: Database.Database): ChatStore {
       ORDER BY n.destination`),
     pendingCounts: db.prepare(`SELECT destination, COUNT(*) AS n FROM deliveries WHERE status = 'pending' GROUP BY destination`),
     pendingFor: db.prepare(`
-      SELECT d.id, d.alert_id, d.destination, d.attempts, a.payload
+      SELECT d.id, d.alert_id, d.destination, d.attempts, d.refusals, d.attempting_at, a.payload
       FROM deliveries d JOIN alerts a ON a.id = d.alert_id
       WHERE d.destination = ? AND d.status = 'pending'
       ORDER BY a.created_at, d.id LIMIT ?`),
@@ -102,7 +102,9 @@ export function createSqliteChatStore(db: Database.Database): ChatStore {
         alertId: Number(r.alert_id),
         destination: String(r.destination),
         attempts: Number(r.attempts),
+        refusals: Number(r.refusals),
         alert: JSON.parse(String(r.payload)) as Alert,
+        ...(r.attempting_at === null ? {} : { interruptedAt: Number(r.attempting_at) }),
       }));
     },
     coalesceDeliveries(destination, ids, digest, nowMs) {

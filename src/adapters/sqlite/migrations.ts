@@ -11,6 +11,7 @@ import market from './migrations/003-market.ts';
 import chat from './migrations/004-chat.ts';
 import commands from './migrations/005-commands.ts';
 import crashRecovery from './migrations/006-crash-recovery.ts';
+import refusals from './migrations/007-refusals.ts';
 
 export interface Migration {
   name: string;
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '004-chat', sql: chat },
   { name: '005-commands', sql: commands },
   { name: '006-crash-recovery', sql: crashRecovery },
+  { name: '007-refusals', sql: refusals },
 ];

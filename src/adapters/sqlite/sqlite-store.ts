@@ -8,7 +8,7 @@
  * the fsync per commit, which only matters when the machine itself goes down:
  * then the last commits may be lost, always as a whole suffix, so the database
  * stays consistent. The outbox commits that bracket a send are fsynced anyway
- * (see {@link DeliveryAttempts}), so a committed "sent" never comes undone.
+ * (see `markDeliveryAttempting`), so a committed "sent" never comes undone.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -19,7 +19,7 @@ import type { Candle } from '../../domain/candles.ts';
 import type { AnalyzedPost } from '../../domain/correlation.ts';
 import type { Post } from '../../domain/post.ts';
 import type { StoryCandidate } from '../../domain/stories.ts';
-import type { CoreStore, Delivery, DeliveryCounts, FeedState, PostAnalysis, Store, StoryInfo } from '../../app/store.ts';
+import type { CoreStore, Delivery, DeliveryCounts, FeedState, InterruptedDelivery, PostAnalysis, Store, StoryInfo } from '../../app/store.ts';
 import { createSqliteChatStore } from './chat-store.ts';
 import { createSqliteCommandsStore } from './commands-store.ts';
 import { createSqliteLanguageStore } from './language-store.ts';
@@ -85,42 +85,6 @@ function committedDurably(db: Database.Database): <T>(fn: () => T) => T {
   };
 }
 
-/**
- * Which deliveries may already have reached their chat. The delivery worker
- * marks a delivery just before handing it to the chat API; recording its
- * outcome (sent or failed) clears the mark. A pending delivery that still
- * carries it was in flight when the process died: the platform may have
- * posted it, and re-sending may show it twice where the API has no
- * idempotency key (Telegram, Discord webhooks).
- *
- * The SQLite store implements it; it becomes part of CoreStore (src/app/store.ts),
- * with `Delivery.interruptedAt`, once the delivery worker calls it. Until then,
- * `withDeliveryAttempts(store)` gives typed access.
- */
-export interface DeliveryAttempts {
-  /** Record that `deliveryId` is being sent now; fsynced, so the alert it sends is durable before it is seen. */
-  markDeliveryAttempting(deliveryId: number, nowMs: number): void;
-  /** Pending deliveries whose last send was interrupted by the process dying, oldest first. */
-  interruptedDeliveries(): InterruptedDelivery[];
-}
-
-export interface InterruptedDelivery {
-  id: number;
-  alertId: number;
-  destination: string;
-  /** When the interrupted send started, epoch ms. */
-  attemptingAt: number;
-}
-
-/** The {@link DeliveryAttempts} side of a store opened here. */
-export function withDeliveryAttempts(store: Store): Store & DeliveryAttempts {
-  const attempts = store as Partial<DeliveryAttempts>;
-  if (typeof attempts.markDeliveryAttempting !== 'function' || typeof attempts.interruptedDeliveries !== 'function') {
-    throw new Error('this store does not record delivery attempts (only the SQLite store does)');
-  }
-  return store as Store & DeliveryAttempts;
-}
-
 /** Open the database at `file` and return the store over it. */
 export function openSqliteStore(file: string): Store {
   return createSqliteStore(openSqliteDatabase(file));
@@ -135,7 +99,7 @@ const json = (v: unknown) => JSON.stringify(v);
 const parseJson = <T>(v: unknown): T => JSON.parse(String(v)) as T;
 const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
 
-function createSqliteCoreStore(db: Database.Database): CoreStore & DeliveryAttempts {
+function createSqliteCoreStore(db: Database.Database): CoreStore {
   const durably = committedDurably(db);
   const q = {
     feedState: db.prepare('SELECT * FROM feed_state WHERE feed_id = ?'),
@@ -189,14 +153,19 @@ function createSqliteCoreStore(db: Database.Database): CoreStore & DeliveryAttem
       ON CONFLICT (key) DO NOTHING`),
     insertDelivery: db.prepare(`INSERT INTO deliveries (alert_id, destination, status, next_attempt_at) VALUES (?, ?, 'pending', ?)`),
     due: db.prepare(`
-      SELECT d.id, d.alert_id, d.destination, d.attempts, d.attempting_at, a.payload
+      SELECT d.id, d.alert_id, d.destination, d.attempts, d.refusals, d.attempting_at, a.payload
       FROM deliveries d JOIN alerts a ON a.id = d.alert_id
       WHERE d.status = 'pending' AND d.next_attempt_at <= ?
       ORDER BY d.next_attempt_at, d.id LIMIT ?`),
+    // Set just before a send, cleared by its outcome: still set after a restart means the process died during the send.
     attempting: db.prepare('UPDATE deliveries SET attempting_at = ? WHERE id = ?'),
+    notAttempting: db.prepare('UPDATE deliveries SET attempting_at = NULL WHERE id = ?'),
     interrupted: db.prepare(`SELECT id, alert_id, destination, attempting_at FROM deliveries WHERE status = 'pending' AND attempting_at IS NOT NULL ORDER BY attempting_at, id`),
     delivered: db.prepare(`UPDATE deliveries SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL, attempting_at = NULL WHERE id = ?`),
     failed: db.prepare(`UPDATE deliveries SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?, attempting_at = NULL WHERE id = ?`),
+    refused: db.prepare(`
+      UPDATE deliveries SET status = ?, attempts = attempts + 1, refusals = refusals + 1, last_error = ?, next_attempt_at = ?, attempting_at = NULL
+      WHERE id = ?`),
     postpone: db.prepare(`UPDATE deliveries SET next_attempt_at = MAX(next_attempt_at, ?) WHERE destination = ? AND status = 'pending'`),
     counts: db.prepare(`SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status`),
     lastMove: db.prepare(`
@@ -377,18 +346,23 @@ function createSqliteCoreStore(db: Database.Database): CoreStore & DeliveryAttem
     },
     pruneCandles: (olderThanMs) => q.pruneCandles.run(olderThanMs).changes,
     enqueueAlert: (alert, destinations) => enqueue(alert, destinations),
-    dueDeliveries(nowMs, limit): (Delivery & { interruptedAt?: number })[] {
+    dueDeliveries(nowMs, limit): Delivery[] {
       return (q.due.all(nowMs, limit) as Row[]).map((r) => ({
         id: Number(r.id),
         alertId: Number(r.alert_id),
         destination: String(r.destination),
         attempts: Number(r.attempts),
+        refusals: Number(r.refusals),
         alert: parseJson<Alert>(r.payload),
         ...(r.attempting_at === null ? {} : { interruptedAt: Number(r.attempting_at) }),
       }));
     },
     markDeliveryAttempting(id, nowMs) {
+      // Fsynced: after even a power loss, a restart knows this alert may be in the chat already.
       durably(() => q.attempting.run(nowMs, id));
+    },
+    clearDeliveryAttempt(id) {
+      q.notAttempting.run(id);
     },
     interruptedDeliveries(): InterruptedDelivery[] {
       return (q.interrupted.all() as Row[]).map((r) => ({
@@ -404,6 +378,9 @@ function createSqliteCoreStore(db: Database.Database): CoreStore & DeliveryAttem
     },
     markDeliveryFailed(id, error, nextAttemptAt, dead) {
       q.failed.run(dead ? 'dead' : 'pending', error.slice(0, 1000), nextAttemptAt, id);
+    },
+    markDeliveryRefused(id, error, nextAttemptAt, dead) {
+      q.refused.run(dead ? 'dead' : 'pending', error.slice(0, 1000), nextAttemptAt, id);
     },
     postponeDestination(destination, untilMs) {
       q.postpone.run(untilMs, destination);

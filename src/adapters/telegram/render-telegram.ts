@@ -23,14 +23,35 @@ const BUDGET = {
   href: 1024,
   /** A digest line's title. */
   digestTitle: 200,
+  /** A note above the alert (e.g. that it is a re-send). */
+  note: 200,
 } as const;
+
+export interface TelegramRenderOptions {
+  /** A short line shown in italics above the alert, e.g. that it may have arrived before. */
+  note?: string;
+}
+
+/** The note as its own first line, escaped; '' without one. */
+function noteLine(note: string | undefined): string {
+  const text = note === undefined ? '' : fitEscaped(note, BUDGET.note, escapeHtml);
+  return text.trim() === '' ? '' : `<i>${text}</i>`;
+}
+
+/** Put `note` (already rendered) above `body`, on a line of its own. */
+function withNote(note: string, body: string): string {
+  return note === '' ? body : `${note}\n${body}`;
+}
 
 /**
  * Render an alert as Telegram HTML: the title in bold (linked when the view's
  * url is http/https), the summary, one `Name: value` line per field, and the
  * footer in italics. The result is at most {@link TELEGRAM_MESSAGE_LIMIT} characters.
  */
-export function renderTelegramHtml(view: AlertView): string {
+export function renderTelegramHtml(view: AlertView, options: TelegramRenderOptions = {}): string {
+  const note = noteLine(options.note);
+  // The note and its newline come out of the message's budget.
+  const limit = TELEGRAM_MESSAGE_LIMIT - (note === '' ? 0 : note.length + 1);
   const title = renderTitle(view);
 
   const footerText = fitEscaped(view.footer, BUDGET.footer, escapeHtml);
@@ -43,7 +64,7 @@ export function renderTelegramHtml(view: AlertView): string {
 
   const summaryWanted = escapeHtml(view.summary).length;
   // The +1 is the newline that joins the summary to the title.
-  const summaryBudget = () => TELEGRAM_MESSAGE_LIMIT - assemble(title, '', fields, footer).length - 1;
+  const summaryBudget = () => limit - assemble(title, '', fields, footer).length - 1;
   while (fields.length > 0 && summaryBudget() < Math.min(summaryWanted, BUDGET.minSummary)) fields.pop();
   let summary = fitEscaped(view.summary, summaryBudget(), escapeHtml);
   if (view.kind === 'digest' && view.links && view.links.length > 0) {
@@ -52,7 +73,7 @@ export function renderTelegramHtml(view: AlertView): string {
     if (list !== '') summary = summary.trim() === '' ? list : `${summary}\n\n${list}`;
   }
 
-  return assemble(title, summary.trim() === '' ? '' : summary, fields, footer);
+  return withNote(note, assemble(title, summary.trim() === '' ? '' : summary, fields, footer));
 }
 
 /**
@@ -96,6 +117,8 @@ function assemble(title: string, summary: string, fields: readonly string[], foo
  * The alert as plain text (no parse_mode) within the limit: the fallback when
  * Telegram refuses our HTML, so the alert still arrives, only plainer.
  */
-export function renderTelegramPlainText(view: AlertView): string {
-  return truncate(stripControlChars(viewToPlainText(view)), TELEGRAM_MESSAGE_LIMIT) || '—';
+export function renderTelegramPlainText(view: AlertView, options: TelegramRenderOptions = {}): string {
+  const note = options.note === undefined ? '' : truncate(stripControlChars(options.note).trim(), BUDGET.note);
+  // The note first, so a cut falls at the end of the alert, never on the note.
+  return truncate(stripControlChars(withNote(note, viewToPlainText(view))), TELEGRAM_MESSAGE_LIMIT) || '—';
 }

@@ -7,9 +7,9 @@
 import { createHash } from 'node:crypto';
 import { Telegram, TelegramError } from 'telegraf';
 import type { DeliverySink } from '../../app/delivery-sink.ts';
-import { DeliveryError, type DeliveryAction, type Logger } from '../../app/ports.ts';
+import { DeliveryError, RESENT_NOTE, type DeliveryAction, type Logger } from '../../app/ports.ts';
 import type { RateRule } from '../../app/rate-limiter.ts';
-import { viewAlert, type Alert, type AlertView } from '../../domain/alert.ts';
+import { viewAlert, type Alert } from '../../domain/alert.ts';
 import { CHART_FILENAME, renderChartSafely, type ChartRenderer } from '../charts/chart-renderer.ts';
 import { redactError, redactSecrets } from '../chat/sanitize.ts';
 import { renderTelegramCaption, renderTelegramHtml, renderTelegramPlainText, TELEGRAM_CAPTION_LIMIT } from './render-telegram.ts';
@@ -91,7 +91,8 @@ export function telegramRateRules(token: string, chatId: string | number): RateR
  * with a short caption (best effort: a failed photo is logged, never retried, so
  * a retry can never repeat the message). Telegram has no idempotency key, so
  * `deliveryId` is unused: a retry after a lost response can duplicate a message,
- * which is the lesser evil next to losing an alert.
+ * which is the lesser evil next to losing an alert; a `resent` alert (its earlier
+ * send was interrupted) opens with a note saying it may have arrived before.
  */
 export function createTelegramSink(options: TelegramSinkOptions): DeliverySink {
   const telegram = new Telegram(options.token, { apiRoot: options.apiRoot ?? TELEGRAM_API_ROOT });
@@ -161,8 +162,9 @@ export function createTelegramSink(options: TelegramSinkOptions): DeliverySink {
     async send(alert, _deliveryId, sendOptions) {
       if (rejectedToken) throw fail(rejectedToken, undefined);
       const silent = sendOptions?.silent === true;
+      const render = sendOptions?.resent ? { note: RESENT_NOTE } : {};
       const view = viewAlert(alert);
-      const html = renderTelegramHtml(view);
+      const html = renderTelegramHtml(view, render);
       const png = await renderChartSafely(view.chart, options.charts, { destination: options.id, alert: alert.key, logger: options.logger });
 
       if (png && fitsCaption(html)) {
@@ -172,7 +174,7 @@ export function createTelegramSink(options: TelegramSinkOptions): DeliverySink {
         } catch (error) {
           const failure = classifyTelegramError(error, { timeoutMs });
           if (failure.status === 401) rejectedToken = failure;
-          if (failure.action !== 'retry') throw fail(failure, error);
+          if (failure.action === 'wait' || failure.action === 'disable') throw fail(failure, error);
           // The photo costs the chart, never the alert: say it as text instead.
           options.logger?.warn(
             { destination: options.id, alert: alert.key, status: failure.status, reason: redactSecrets(failure.reason, secrets) },
@@ -187,7 +189,7 @@ export function createTelegramSink(options: TelegramSinkOptions): DeliverySink {
         const first = classifyTelegramError(error, { timeoutMs });
         if (first.status === 401) rejectedToken = first;
         if (!first.payload) throw fail(first, error);
-        await sendPlain(view, first, silent);
+        await sendPlain(renderTelegramPlainText(view, render), first, silent);
         return;
       }
 
@@ -206,13 +208,13 @@ export function createTelegramSink(options: TelegramSinkOptions): DeliverySink {
   };
 
   /** Telegram refused our HTML: the alert goes as plain text, without the chart. */
-  async function sendPlain(view: AlertView, first: TelegramFailure, silent: boolean): Promise<void> {
+  async function sendPlain(text: string, first: TelegramFailure, silent: boolean): Promise<void> {
     options.logger?.warn(
       { destination: options.id, status: first.status, reason: redactSecrets(first.reason, secrets) },
       'telegram refused the alert HTML; sending it as plain text',
     );
     try {
-      await post(renderTelegramPlainText(view), false, silent);
+      await post(text, false, silent);
     } catch (error) {
       throw fail(classifyTelegramError(error, { timeoutMs }), error);
     }
@@ -236,9 +238,9 @@ export interface TelegramFailure {
  * - 401 (token rejected), 404 (no such bot: malformed token or wrong apiRoot), 403 (blocked,
  *   kicked, not a member) and destination-level 400s ("chat not found", topic gone,
  *   no rights, group upgraded) → `disable`;
- * - other 400s ("can't parse entities", "message is too long") → `retry`, flagged `payload`:
- *   this message was refused, not the chat, so the sink first resends it as plain text and
- *   the worker's attempt cap bounds the rest;
+ * - other 400s ("can't parse entities", "message is too long") → `skip`, flagged `payload`:
+ *   this message was refused, not the chat, so the sink first resends it as plain text; if
+ *   that is refused too, the worker sets this alert aside and the chat gets the others;
  * - 5xx, 409, timeouts and network errors (FetchError, ECONNREFUSED, …) → `retry`.
  */
 export function classifyTelegramError(error: unknown, context: { timeoutMs?: number } = {}): TelegramFailure {
@@ -263,12 +265,7 @@ export function classifyTelegramError(error: unknown, context: { timeoutMs?: num
         const hint = migrateTo === undefined ? problem[1] : `${problem[1]} (${migrateTo})`;
         return { action: 'disable', reason: `${said}: ${hint}`, status, payload: false };
       }
-      return {
-        action: 'retry',
-        reason: `Telegram refused the message: ${said}; the alert is retried up to the worker's attempt cap`,
-        status,
-        payload: true,
-      };
+      return { action: 'skip', reason: `Telegram refused the message: ${said}`, status, payload: true };
     }
     return { action: 'retry', reason: `Telegram answered ${said}`, status, payload: false };
   }

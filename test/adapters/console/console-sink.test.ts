@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createConsoleSink } from '../../../src/adapters/console/console-sink.ts';
-import { DeliveryError } from '../../../src/app/ports.ts';
+import { DeliveryError, RESENT_NOTE } from '../../../src/app/ports.ts';
 import { sampleMoveAlert, sampleNoticeAlert, sampleStoryAlert } from '../../fakes/sample-alerts.ts';
 
 const ESC = '\u001B';
@@ -24,6 +24,14 @@ describe('createConsoleSink', () => {
         '',
       ].join('\n'),
     ]);
+  });
+
+  it('GIVEN a re-sent notice THEN the note is the first line of the block; not otherwise', async () => {
+    const out = recorder();
+    const sink = createConsoleSink({ write: out.write });
+    await sink.send(sampleNoticeAlert(), 'd1', { resent: true });
+    await sink.send(sampleNoticeAlert(), 'd1', { resent: false });
+    expect(out.chunks.map((c) => c.split('\n')[0])).toEqual([RESENT_NOTE, '[LOW] Feed "Decrypt" failing']);
   });
 
   it('GIVEN a move alert THEN the block carries the url, fields and footer', async () => {

@@ -1,12 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MessageFlags, REST } from 'discord.js';
 import { SharedRateLimitError } from '../../../src/app/delivery-sink.ts';
+import { RESENT_NOTE } from '../../../src/app/ports.ts';
 import {
   DISCORD_RATE_LIMITS,
   DISCORD_REST_OPTIONS,
   classifyDiscordError,
   createDiscordSink,
   createDiscordWebhookSink,
+  DISCORD_NONCE_WINDOW_MS,
   discordNonce,
   parseDiscordWebhookUrl,
 } from '../../../src/adapters/discord/discord-sink.ts';
@@ -236,13 +238,55 @@ describe('createDiscordSink', () => {
     expect(discord.messages).toHaveLength(1);
   });
 
-  it('GIVEN Discord refuses both forms THEN retry, bounded by the worker, flagged as our payload', async () => {
+  it('GIVEN Discord refuses both forms THEN skip: this alert is set aside, the channel is not held, and the error quotes Discord', async () => {
     const sink = createDiscordSink({ id: 'd', token: discord.token, channelId: CHANNEL, apiRoot: discord.api });
     discord.failNext({ status: 400, body: { message: 'Invalid Form Body', code: 50035 }, count: 2 });
     const error = await sendExpectingFailure(() => sink.send(sampleMoveAlert(), 'd1'));
-    expect(error).toMatchObject({ action: 'retry', details: { status: 400 } });
-    expect(error.message).toMatch(/refused the message: Invalid Form Body/);
+    expect(error).toMatchObject({ action: 'skip', details: { status: 400 } });
+    expect(error.message).toBe(`Discord channel ${CHANNEL}: Discord refused the message: Invalid Form Body (HTTP 400)`);
     expect(discord.requests).toHaveLength(2);
+  });
+
+  it('GIVEN a bot sink THEN it declares the nonce window as its idempotency window; a webhook has none', () => {
+    expect(createDiscordSink({ id: 'd', token: discord.token, channelId: CHANNEL, apiRoot: discord.api }).idempotencyWindowMs).toBe(DISCORD_NONCE_WINDOW_MS);
+    expect(createDiscordWebhookSink({ id: 'h', webhookUrl: discord.webhookUrl(WEBHOOK), apiRoot: discord.api }).idempotencyWindowMs).toBeUndefined();
+  });
+});
+
+describe('Discord sinks: re-sends', () => {
+  const ROLE = '444444444444444444';
+  const NOTE_LINE = `*${RESENT_NOTE}*`;
+
+  beforeEach(async () => {
+    discord = await startFakeDiscord({ webhooks: [WEBHOOK] });
+  });
+
+  it('GIVEN a re-sent alert THEN the note is the first line of content, above the role pings; the embed is the usual one', async () => {
+    const sink = createDiscordSink({ id: 'd', token: discord.token, channelId: CHANNEL, apiRoot: discord.api, mentions: [{ role: ROLE, minSeverity: 'low' }] });
+    await sink.send(sampleMoveAlert(), 'd1', { resent: true });
+    await sink.send(sampleMoveAlert(), 'd2');
+    const [resent, usual] = discord.messages;
+    expect(resent?.content).toBe(`${NOTE_LINE}\n<@&${ROLE}>`);
+    expect(usual?.content).toBe(`<@&${ROLE}>`);
+    expect(resent?.embeds).toEqual(usual?.embeds);
+    expect(resent?.mention_roles).toEqual([ROLE]);
+  });
+
+  it('GIVEN a re-sent alert through a webhook THEN the note is its content', async () => {
+    const sink = createDiscordWebhookSink({ id: 'hook', webhookUrl: discord.webhookUrl(WEBHOOK), apiRoot: discord.api });
+    await sink.send(hugeMoveAlert(), 'd1', { resent: true });
+    expect(discord.requests.map((r) => r.status)).toEqual([200]);
+    expect(discord.messages[0]?.content).toBe(NOTE_LINE);
+  });
+
+  it('GIVEN a re-sent alert whose embed is refused THEN the plain fallback opens with the note and stays within 2000 characters', async () => {
+    const sink = createDiscordSink({ id: 'd', token: discord.token, channelId: CHANNEL, apiRoot: discord.api });
+    discord.failNext({ status: 400, body: { message: 'Invalid Form Body', code: 50035 } });
+    await sink.send(hugeNoticeAlert(), 'd1', { resent: true });
+    expect(discord.requests.map((r) => r.status)).toEqual([400, 200]);
+    const content = discord.messages[0]!.content;
+    expect(content.startsWith(`${NOTE_LINE}\n`)).toBe(true);
+    expect([...content].length).toBeLessThanOrEqual(2000);
   });
 });
 

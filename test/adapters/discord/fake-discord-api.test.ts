@@ -251,3 +251,52 @@ describe('fake Discord REST API: delivery faults and limits', () => {
     expect([limited.status, limited.headers.get('retry-after'), limited.headers.get('x-ratelimit-remaining')]).toEqual([429, '2', null]);
   });
 });
+
+describe('fake Discord REST API: what the bot token may read (radar doctor)', () => {
+  const HIDDEN = '223456789012345678';
+  const MUTED = '323456789012345678';
+  const restWith = (token: string) => new REST({ api: discord.api, retries: 0, rejectOnRateLimit: () => true }).setToken(token);
+  const apiError = (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (error: unknown) => (error instanceof DiscordAPIError ? { status: error.status, code: error.code, message: error.message } : error),
+    );
+
+  it('GIVEN the bot token THEN GET /users/@me is the bot user; another token is a 401', async () => {
+    discord = await startFakeDiscord();
+    expect(await restWith(discord.token).get(Routes.user())).toMatchObject({ id: '111111111111111111', username: 'Narrative Radar', bot: true });
+    expect(await apiError(restWith('someone-else').get(Routes.user()))).toEqual({ status: 401, code: 0, message: '401: Unauthorized' });
+  });
+
+  it('GIVEN channel states THEN GET /channels/:id answers as Discord: 200 where the bot may view, 403 Missing Access, 404 Unknown Channel', async () => {
+    discord = await startFakeDiscord({ channels: { [CHANNEL]: 'ok', [HIDDEN]: 'missing-access', [MUTED]: 'missing-permissions' }, channelNames: { [CHANNEL]: 'ai-alerts' } });
+    const rest = restWith(discord.token);
+    expect(await rest.get(Routes.channel(CHANNEL))).toMatchObject({ id: CHANNEL, type: 0, name: 'ai-alerts', guild_id: '444444444444444444' });
+    // Viewing needs View Channel only; Send Messages is checked when it posts.
+    expect(await rest.get(Routes.channel(MUTED))).toMatchObject({ id: MUTED, name: 'alerts' });
+    expect(await apiError(rest.get(Routes.channel(HIDDEN)))).toEqual({ status: 403, code: 50001, message: 'Missing Access' });
+    expect(await apiError(rest.get(Routes.channel('423456789012345678')))).toEqual({ status: 404, code: 10003, message: 'Unknown Channel' });
+    expect(await apiError(restWith('someone-else').get(Routes.channel(CHANNEL)))).toMatchObject({ status: 401 });
+    expect(discord.requests.map((r) => [r.method, r.path, r.status])).toEqual([
+      ['GET', `/api/v10/channels/${CHANNEL}`, 200],
+      ['GET', `/api/v10/channels/${MUTED}`, 200],
+      ['GET', `/api/v10/channels/${HIDDEN}`, 403],
+      ['GET', '/api/v10/channels/423456789012345678', 404],
+      ['GET', `/api/v10/channels/${CHANNEL}`, 401],
+    ]);
+  });
+
+  it('GIVEN no channel list THEN every channel is visible; a POST to a read route is a 405', async () => {
+    discord = await startFakeDiscord();
+    expect(await restWith(discord.token).get(Routes.channel(CHANNEL))).toMatchObject({ id: CHANNEL });
+    expect(await post(`/channels/${CHANNEL}`, {})).toMatchObject({ status: 405 });
+  });
+
+  it('GIVEN an injected fault on a read route THEN the read fails with it', async () => {
+    discord = await startFakeDiscord();
+    discord.failNext({ status: 503, match: '/users/@me' });
+    const error = await restWith(discord.token).get(Routes.user()).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(discord.requests.map((r) => r.status)).toEqual([503]);
+  });
+});

@@ -243,3 +243,20 @@ describe('renderDiscordMessage additions', () => {
     expect(embed.color).toBe(discordColor('digest', 'medium'));
   });
 });
+
+describe('Discord rendering with a note above the alert', () => {
+  const NOTE = '↻ Re-sent *maybe* @everyone';
+
+  it('GIVEN a note and role pings THEN content is the escaped note in italics, then the pings', () => {
+    const message = renderDiscordMessage(viewAlert(sampleMoveAlert()), { note: NOTE, roles: ['444444444444444444'] });
+    expect(message.content).toBe(`*${escapeDiscordMarkdown(NOTE, { links: false })}*\n<@&444444444444444444>`);
+    expect(message.content).not.toMatch(/@everyone/);
+    expect(message.allowed_mentions).toEqual({ parse: [], roles: ['444444444444444444'] });
+  });
+
+  it('GIVEN a note on the plain fallback of a huge notice THEN it opens the content and the whole stays within 2000 characters', () => {
+    const message = renderDiscordFallback(viewAlert(hugeNoticeAlert()), { note: NOTE });
+    expect(message.content!.startsWith(`*${escapeDiscordMarkdown(NOTE, { links: false })}*\n`)).toBe(true);
+    expect([...message.content!].length).toBeLessThanOrEqual(DISCORD_LIMITS.content);
+  });
+});

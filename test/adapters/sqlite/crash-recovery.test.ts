@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { createSqliteStore, openSqliteDatabase, openSqliteStore as openStore, withDeliveryAttempts } from '../../../src/adapters/sqlite/sqlite-store.ts';
-import type { Delivery, FeedState } from '../../../src/app/store.ts';
+import { createSqliteStore, openSqliteDatabase, openSqliteStore } from '../../../src/adapters/sqlite/sqlite-store.ts';
+import type { FeedState } from '../../../src/app/store.ts';
 import type { Post } from '../../../src/domain/post.ts';
 import { SAMPLE_NOW, sampleStoryAlert } from '../../fakes/sample-alerts.ts';
 
@@ -26,11 +26,6 @@ const feedState: FeedState = { feedId: 'f1', etag: '"v1"', lastModified: 'Fri, 1
 
 /** PRAGMA synchronous reads back as a number: 1 is NORMAL, 2 is FULL. */
 const SYNCHRONOUS_NORMAL = 1;
-
-/** Until Delivery carries it (src/app/store.ts), the SQLite store adds `interruptedAt` to what it returns. */
-const interruptedAt = (d: Delivery) => (d as Delivery & { interruptedAt?: number }).interruptedAt;
-
-const openSqliteStore = (file: string) => withDeliveryAttempts(openStore(file));
 
 const tempFile = () => path.join(mkdtempSync(path.join(tmpdir(), 'radar-crash-')), 'radar.db');
 
@@ -81,28 +76,38 @@ describe('GIVEN a delivery being sent', () => {
     const { store, tg } = queued();
     store.markDeliveryAttempting(tg.id, T + 5);
     expect(store.interruptedDeliveries()).toEqual([{ id: tg.id, alertId: tg.alertId, destination: 'telegram', attemptingAt: T + 5 }]);
-    expect(store.dueDeliveries(T + 10, 10).map((d) => [d.destination, interruptedAt(d)])).toEqual([
+    expect(store.dueDeliveries(T + 10, 10).map((d) => [d.destination, d.interruptedAt])).toEqual([
       ['telegram', T + 5],
       ['discord', undefined],
     ]);
+    expect(store.pendingDeliveriesFor('telegram', 10).map((d) => d.interruptedAt)).toEqual([T + 5]);
+  });
+
+  it('WHEN the platform refused it before posting anything (a 429) THEN no attempt is counted and it is not in flight', () => {
+    const { store, tg } = queued();
+    store.markDeliveryAttempting(tg.id, T + 5);
+    store.clearDeliveryAttempt(tg.id);
+    expect(store.dueDeliveries(T + 10, 10).find((d) => d.id === tg.id)).toMatchObject({ attempts: 0 });
+    expect(store.dueDeliveries(T + 10, 10).find((d) => d.id === tg.id)).not.toHaveProperty('interruptedAt');
   });
 
   it.each([
     ['sent', (s: ReturnType<typeof queued>) => s.store.markDelivered(s.tg.id, T + 6)],
     ['failed', (s: ReturnType<typeof queued>) => s.store.markDeliveryFailed(s.tg.id, '502 Bad Gateway', T + 60_000, false)],
+    ['refused before posting', (s: ReturnType<typeof queued>) => s.store.clearDeliveryAttempt(s.tg.id)],
   ])('WHEN its outcome is recorded (%s) THEN it is no longer in flight', (_outcome, record) => {
     const q = queued();
     q.store.markDeliveryAttempting(q.tg.id, T + 5);
     record(q);
     expect(q.store.interruptedDeliveries()).toEqual([]);
-    expect(q.store.dueDeliveries(T + 120_000, 10).filter((d) => interruptedAt(d) !== undefined)).toEqual([]);
+    expect(q.store.dueDeliveries(T + 120_000, 10).filter((d) => d.interruptedAt !== undefined)).toEqual([]);
   });
 });
 
 describe('SQLite settings for crash safety', () => {
   it('GIVEN a database file THEN it runs in WAL mode with synchronous NORMAL, back to NORMAL after each fsynced outbox commit', () => {
     const db = openSqliteDatabase(tempFile());
-    const store = withDeliveryAttempts(createSqliteStore(db));
+    const store = createSqliteStore(db);
     expect([db.pragma('journal_mode', { simple: true }), db.pragma('synchronous', { simple: true })]).toEqual(['wal', SYNCHRONOUS_NORMAL]);
     store.enqueueAlert(sampleStoryAlert(), ['telegram']);
     const [d] = store.dueDeliveries(T, 1);

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../src/adapters/sqlite/sqlite-store.ts';
 import type { Post } from '../../../src/domain/post.ts';
+import { sampleStoryAlert } from '../../fakes/sample-alerts.ts';
 
 const T = Date.UTC(2025, 1, 19);
 const post = (over: Partial<Post>): Post => ({
@@ -75,5 +76,18 @@ describe('SQLite store', () => {
     const second = openSqliteStore(file);
     expect(second.insertNewPosts([post({})])).toEqual([]);
     second.close();
+  });
+
+  it('GIVEN failed and refused sends THEN attempts count both, refusals only the refusals, and a refused dead delivery counts as dead', () => {
+    const store = openSqliteStore(':memory:');
+    store.enqueueAlert(sampleStoryAlert(), ['tg']);
+    const [d] = store.dueDeliveries(Number.MAX_SAFE_INTEGER, 1);
+    store.markDeliveryFailed(d!.id, '502 Bad Gateway', 0, false);
+    store.markDeliveryRefused(d!.id, 'Bad Request: message is too long', 0, false);
+    expect(store.dueDeliveries(0, 1)).toEqual([expect.objectContaining({ attempts: 2, refusals: 1 })]);
+    expect(store.pendingDeliveriesFor('tg', 1)).toEqual([expect.objectContaining({ attempts: 2, refusals: 1 })]);
+    store.markDeliveryRefused(d!.id, 'Bad Request: message is too long', 0, true);
+    expect(store.deliveryCounts()).toEqual({ pending: 0, sent: 0, dead: 1 });
+    expect(store.destinationStates()).toEqual([expect.objectContaining({ destination: 'tg', dead: 1 })]);
   });
 });

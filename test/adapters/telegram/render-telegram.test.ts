@@ -164,3 +164,32 @@ describe('renderTelegramPlainText digests', () => {
     ]);
   });
 });
+
+describe('Telegram rendering with a note above the alert', () => {
+  const NOTE = '↻ Re-sent <maybe> & again';
+
+  it.each([
+    { name: 'a huge move alert', alert: hugeMoveAlert() },
+    { name: 'a huge notice', alert: hugeNoticeAlert() },
+    { name: 'a hostile story', alert: hostileStoryAlert() },
+  ])('GIVEN $name THEN the note is the escaped first line, in italics, and the whole stays within the limit', ({ alert }) => {
+    const html = renderTelegramHtml(viewAlert(alert), { note: NOTE });
+    expect(html.length).toBeLessThanOrEqual(TELEGRAM_MESSAGE_LIMIT);
+    expect(html.split('\n')[0]).toBe('<i>↻ Re-sent &lt;maybe&gt; &amp; again</i>');
+    const parsed = parseTelegramHtml(html);
+    expect(parsed.text.split('\n')[0]).toBe(NOTE);
+    expect(parsed.entities[0]).toEqual({ type: 'italic', offset: 0, length: NOTE.length });
+  });
+
+  it('GIVEN the plain form of a huge alert THEN the note comes first and the cut falls at the end', () => {
+    const text = renderTelegramPlainText(viewAlert(hugeMoveAlert()), { note: NOTE });
+    expect(text.startsWith(`${NOTE}\n`)).toBe(true);
+    expect(text.length).toBeLessThanOrEqual(TELEGRAM_MESSAGE_LIMIT);
+  });
+
+  it('GIVEN no note THEN the rendering is unchanged', () => {
+    const view = viewAlert(sampleMoveAlert());
+    expect(renderTelegramHtml(view, {})).toBe(renderTelegramHtml(view));
+    expect(renderTelegramHtml(view, { note: '  ' })).toBe(renderTelegramHtml(view));
+  });
+});

@@ -1,6 +1,7 @@
 import { TelegramError } from 'telegraf';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { renderTelegramCaption, renderTelegramHtml } from '../../../src/adapters/telegram/render-telegram.ts';
+import { renderTelegramCaption, renderTelegramHtml, TELEGRAM_CAPTION_LIMIT, TELEGRAM_MESSAGE_LIMIT } from '../../../src/adapters/telegram/render-telegram.ts';
+import { RESENT_NOTE } from '../../../src/app/ports.ts';
 import { classifyTelegramError, createTelegramSink, TELEGRAM_RATE_LIMITS, telegramRateRules } from '../../../src/adapters/telegram/telegram-sink.ts';
 import { viewAlert } from '../../../src/domain/alert.ts';
 import { startFakeTelegram, type FakeTelegram, type FakeTelegramFault } from '../../../src/loopback/telegram-api.ts';
@@ -173,13 +174,63 @@ describe('createTelegramSink', () => {
     ]);
   });
 
-  it('GIVEN Telegram refuses both forms THEN retry, flagged as our payload', async () => {
+  it('GIVEN Telegram refuses both forms THEN skip: this alert is set aside, the chat is not held, and the error quotes Telegram', async () => {
     const sink = createTelegramSink({ id: 'tg', token: telegram.token, chatId: CHAT, apiRoot: telegram.apiRoot });
     telegram.failNext({ status: 400, description: 'Bad Request: message is too long', count: 2 });
     const error = await sendExpectingFailure(() => sink.send(sampleMoveAlert(), 'd1'));
-    expect(error).toMatchObject({ action: 'retry', details: { status: 400 } });
-    expect(error.message).toMatch(/refused the message: Bad Request: message is too long/);
+    expect(error).toMatchObject({ action: 'skip', details: { status: 400 } });
+    expect(error.message).toBe(`Telegram chat ${CHAT}: Telegram refused the message: Bad Request: message is too long (HTTP 400)`);
     expect(telegram.requests).toHaveLength(2);
+  });
+
+  it('GIVEN the plain fallback fails for want of a network THEN retry (the chat may be down), not skip', async () => {
+    const sink = createTelegramSink({ id: 'tg', token: telegram.token, chatId: CHAT, apiRoot: telegram.apiRoot });
+    telegram.failNext({ status: 400, description: "Bad Request: can't parse entities: Unsupported start tag \"x\" at byte offset 3" });
+    telegram.failNext({ network: 'reset' });
+    const error = await sendExpectingFailure(() => sink.send(sampleMoveAlert(), 'd1'));
+    expect(error.action).toBe('retry');
+  });
+});
+
+describe('createTelegramSink re-sends', () => {
+  it('GIVEN a re-sent alert THEN the note is its first line, in italics, and the rest is the usual message', async () => {
+    const sink = createTelegramSink({ id: 'tg', token: telegram.token, chatId: CHAT, apiRoot: telegram.apiRoot });
+    await sink.send(sampleMoveAlert(), 'd1', { resent: true });
+    await sink.send(sampleMoveAlert(), 'd2', { resent: false });
+    const [resent, usual] = telegram.messages;
+    expect(resent?.text).toBe(`${RESENT_NOTE}\n${usual?.text}`);
+    expect(resent?.raw).toBe(`<i>${RESENT_NOTE}</i>\n${renderTelegramHtml(viewAlert(sampleMoveAlert()))}`);
+    expect(resent?.entities[0]).toEqual({ type: 'italic', offset: 0, length: RESENT_NOTE.length });
+    expect(usual?.text.startsWith('TAO +25.0%')).toBe(true);
+  });
+
+  it.each([
+    { name: 'hostile story', alert: hostileStoryAlert() },
+    { name: 'huge move alert', alert: hugeMoveAlert() },
+  ])('GIVEN a re-sent $name THEN it still fits the limit and Telegram parses it first time', async ({ alert }) => {
+    const sink = createTelegramSink({ id: 'tg', token: telegram.token, chatId: CHAT, apiRoot: telegram.apiRoot });
+    await sink.send(alert, 'd1', { resent: true });
+    expect(telegram.requests.map((r) => r.status)).toEqual([200]);
+    expect(String(telegram.requests[0]?.params.text).length).toBeLessThanOrEqual(TELEGRAM_MESSAGE_LIMIT);
+    expect(telegram.messages[0]?.text.startsWith(RESENT_NOTE)).toBe(true);
+  });
+
+  it('GIVEN a re-sent alert whose HTML is refused THEN the plain fallback carries the note too', async () => {
+    const sink = createTelegramSink({ id: 'tg', token: telegram.token, chatId: CHAT, apiRoot: telegram.apiRoot });
+    telegram.failNext({ status: 400, description: "Bad Request: can't parse entities: Unsupported start tag \"x\" at byte offset 3" });
+    await sink.send(hugeMoveAlert(), 'd1', { resent: true });
+    expect(telegram.messages[0]).toMatchObject({ parseMode: undefined });
+    expect(telegram.messages[0]?.text.startsWith(`${RESENT_NOTE}\n[`)).toBe(true);
+    expect(telegram.messages[0]?.text.length).toBeLessThanOrEqual(TELEGRAM_MESSAGE_LIMIT);
+  });
+
+  it('GIVEN a re-sent alert with a chart that fits a caption THEN the caption opens with the note', async () => {
+    const chart = { type: 'bars' as const, title: 'x', unit: '%' as const, bars: [{ label: 'TAO 24h', value: 25 }] };
+    const sink = createTelegramSink({ id: 'tg', token: telegram.token, chatId: CHAT, apiRoot: telegram.apiRoot, charts: async () => new Uint8Array([0x89, 0x50, 0x4e, 0x47]) });
+    await sink.send(sampleMoveAlert({ chart, catalysts: [] }), 'd1', { resent: true });
+    expect(telegram.messages.map((m) => m.method)).toEqual(['sendPhoto']);
+    expect(telegram.messages[0]?.text.startsWith(RESENT_NOTE)).toBe(true);
+    expect(telegram.messages[0]?.raw.length).toBeLessThanOrEqual(TELEGRAM_CAPTION_LIMIT);
   });
 });
 
