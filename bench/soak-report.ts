@@ -68,19 +68,20 @@ export function tallyDestination(ledger: DestinationLedger): DestinationTally {
   return { produced: queued.size, delivered, pending: pendingCount, lost, duplicates, viaDigest, unidentified, lostIds };
 }
 
-export interface RssSample {
+/** One reading of a memory figure (RSS, heap used). */
+export interface MemorySample {
   /** Since the soak started, ms. */
   tMs: number;
-  rssMB: number;
+  mb: number;
 }
 
 /**
- * Least-squares slope of RSS over time, in MB per minute, from the samples taken
- * at or after `warmupMs` (allocation while caches, JIT and SQLite's page cache
- * fill is not growth). NaN with fewer than two such samples.
+ * Least-squares slope of a memory figure over time, in MB per minute, from the
+ * samples taken at or after `warmupMs` (allocation while caches, JIT and
+ * SQLite's page cache fill is not growth). NaN with fewer than two such samples.
  */
-export function rssSlopeMBPerMin(samples: readonly RssSample[], warmupMs: number): number {
-  const points = samples.filter((s) => s.tMs >= warmupMs).map((s) => ({ x: s.tMs / 60_000, y: s.rssMB }));
+export function slopeMBPerMin(samples: readonly MemorySample[], warmupMs: number): number {
+  const points = samples.filter((s) => s.tMs >= warmupMs).map((s) => ({ x: s.tMs / 60_000, y: s.mb }));
   if (points.length < 2) return Number.NaN;
   const meanX = points.reduce((sum, p) => sum + p.x, 0) / points.length;
   const meanY = points.reduce((sum, p) => sum + p.y, 0) / points.length;
@@ -94,14 +95,17 @@ export function rssSlopeMBPerMin(samples: readonly RssSample[], warmupMs: number
 }
 
 export const SOAK_TARGET = {
-  /** Resident memory the whole process may reach, MB. */
+  /** Resident memory the bot process may reach, MB (its high-water mark, not only the samples). */
   rssMaxMB: 200,
   lost: 0,
 } as const;
 
 export interface SoakSummaryInput {
   minutes: number;
-  samples: readonly RssSample[];
+  /** The bot's RSS over the run. */
+  samples: readonly MemorySample[];
+  /** The bot's RSS high-water mark (VmHWM), which catches peaks between samples. */
+  rssPeakMB?: number;
   warmupMs: number;
   /** Alerts the bot produced (flood digests excluded). */
   alertsProduced: number;
@@ -114,6 +118,8 @@ export interface SoakSummary {
   rssStartMB: number;
   rssMaxMB: number;
   rssEndMB: number;
+  /** The high-water mark when known, else rssMaxMB. */
+  rssPeakMB: number;
   /** null when there were too few samples after the warm-up. */
   slopeMBPerMin: number | null;
   alertsProduced: number;
@@ -130,9 +136,10 @@ const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** di
 /** The summary line: memory figures, per-destination deliveries, and whether the targets were met. */
 export function summarizeSoak(input: SoakSummaryInput): SoakSummary {
   const tallies = Object.fromEntries(Object.entries(input.destinations).map(([id, ledger]) => [id, tallyDestination(ledger)]));
-  const rss = input.samples.map((s) => s.rssMB);
-  const slope = rssSlopeMBPerMin(input.samples, input.warmupMs);
+  const rss = input.samples.map((s) => s.mb);
+  const slope = slopeMBPerMin(input.samples, input.warmupMs);
   const rssMaxMB = rss.length > 0 ? Math.max(...rss) : Number.NaN;
+  const rssPeakMB = Math.max(rssMaxMB, input.rssPeakMB ?? Number.NEGATIVE_INFINITY);
   const lost = Object.values(tallies).reduce((sum, t) => sum + t.lost, 0);
   return {
     summary: true,
@@ -140,13 +147,14 @@ export function summarizeSoak(input: SoakSummaryInput): SoakSummary {
     rssStartMB: round(rss[0] ?? Number.NaN),
     rssMaxMB: round(rssMaxMB),
     rssEndMB: round(rss.at(-1) ?? Number.NaN),
+    rssPeakMB: round(rssPeakMB),
     slopeMBPerMin: Number.isNaN(slope) ? null : round(slope, 2),
     alertsProduced: input.alertsProduced,
     alertsDelivered: Object.fromEntries(Object.entries(tallies).map(([id, t]) => [id, t.delivered])),
     pendingAfterDrain: Object.fromEntries(Object.entries(tallies).map(([id, t]) => [id, t.pending])),
     lost,
     duplicates: Object.values(tallies).reduce((sum, t) => sum + t.duplicates, 0),
-    withinTarget: rssMaxMB <= SOAK_TARGET.rssMaxMB && lost === SOAK_TARGET.lost,
+    withinTarget: rssPeakMB <= SOAK_TARGET.rssMaxMB && lost === SOAK_TARGET.lost,
     destinations: tallies,
   };
 }

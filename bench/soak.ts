@@ -1,55 +1,55 @@
 /**
- * Soak: `npm run soak -- --minutes N [--feeds 1000] [--symbols 30] [--report-every 30]`.
+ * Soak: `npm run soak -- --minutes N [--feeds 1000] [--symbols 30] [--report-every 30]
+ * [--node-flags="--max-old-space-size=…"] [--bot-env KEY=VALUE]... [--heap-snapshots DIR]`
+ * (--node-flags with "=": its value starts with a dash).
  *
- * The production wiring (main.ts: buildDestinations, ccxtPriceSources,
- * createCycles, the cron scheduler, a real SQLite file in a temp dir) runs in
- * this process for N minutes against loopback imitations of everything it
- * talks to: 1,000 feeds that keep publishing (some failing: 5xx, answers past
- * the timeout, broken XML), the Binance fake with 30 tokens on 1-minute candles
- * (with jumps to detect), and the Discord and Telegram fakes (enforcing the
- * platforms' real rate limits) behind a proxy that injects faults: 429s with the
- * platform's own body and headers, 5xx, connections dropped before the request
- * reaches the platform and after it acted.
+ * The real bot (`radar start`, with the node flags of package.json's "start"
+ * script, and its own SQLite file in a temp dir) runs as a child process for N
+ * minutes against loopback imitations of everything it talks to, which run in
+ * this process: 1,000 feeds that keep publishing (some failing: 5xx, answers
+ * past the timeout, broken XML), the Binance fake with 30 tokens on 1-minute
+ * candles (with jumps to detect), and the Discord (REST and gateway: the slash
+ * command bot connects too) and Telegram (long polling too) fakes, enforcing
+ * the platforms' real rate limits, behind a proxy that injects faults: 429s
+ * with the platform's own body and headers, 5xx, connections dropped before
+ * the request reaches the platform and after it acted. Measuring a child keeps
+ * the fakes' memory (1,000 feed documents, request logs) out of the figures.
  *
  * Time is real: the bot runs on the system clock and its schedules are
- * compressed through its own config (feeds due every 30 s, cron jobs every
+ * compressed through its config files (feeds due every 30 s, cron jobs every
  * 5–15 s, 1-minute candles), because the chat clients (@discordjs/rest,
  * telegraf) and their rate limits live on the real clock; a faster virtual
  * clock would make pacing and Retry-After meaningless.
  *
  * Prints a JSON line every --report-every seconds, then a summary line after a
- * final drain with faults off: RSS start/max/end, the slope of RSS after the
- * warm-up, alerts produced, delivered per destination (counted at the fakes),
- * lost and duplicated. Exit code 1 when an alert was lost.
+ * final drain with faults off: the bot's RSS start/max/end and peak (VmHWM),
+ * the slope of RSS and of heap used after the warm-up, alerts produced,
+ * delivered per destination (counted at the fakes), lost and duplicated. Exit
+ * code 1 when an alert was lost or the bot did not exit cleanly. With --heap-snapshots DIR the bot writes a
+ * heap snapshot after the warm-up and one at the end (compare them with
+ * bench/soak-heap-diff.ts); the snapshots themselves raise its peak RSS.
  */
 import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import '../test/setup/no-network.ts'; // any connection off loopback throws: the soak never touches the internet
 import { discordNonce } from '../src/adapters/discord/discord-sink.ts';
-import { openSqliteStore } from '../src/adapters/sqlite/sqlite-store.ts';
 import { renderTelegramCaption, renderTelegramHtml, renderTelegramPlainText } from '../src/adapters/telegram/render-telegram.ts';
-import { timerSleep } from '../src/app/deliver.ts';
-import type { DeliverySink } from '../src/app/delivery-sink.ts';
-import type { Logger } from '../src/app/ports.ts';
-import { createRuntime } from '../src/app/runtime.ts';
-import { startScheduler } from '../src/app/scheduler.ts';
-import { queueDueDigests } from '../src/app/digest.ts';
-import { parseEnv } from '../src/config/env.ts';
-import { loadConfig, toTaxonomy, type AppConfig } from '../src/config/load-config.ts';
+import { loadConfig } from '../src/config/load-config.ts';
 import { DEFAULT_CONFIG_DIR } from '../src/config/paths.ts';
-import type { FeedConfig, TokenConfig } from '../src/config/schema.ts';
 import { viewAlert, type Alert } from '../src/domain/alert.ts';
-import { startFakeBinance, type FakeBinanceRequest } from '../src/loopback/binance-server.ts';
+import { startFakeBinance } from '../src/loopback/binance-server.ts';
 import { startFakeDiscord } from '../src/loopback/discord-api.ts';
+import { startFakeDiscordGateway } from '../src/loopback/discord-gateway.ts';
 import { startFakeTelegram, TELEGRAM_FLOOD_LIMITS } from '../src/loopback/telegram-api.ts';
-import { buildDestinations, ccxtPriceSources, createCycles, systemClock } from '../src/main.ts';
-import { properNoun } from './corpus.ts';
 import { discordRateLimited, serverError, startFaultProxy, telegramRateLimited, type FaultProxy, type ProxyFault } from './fault-proxy.ts';
+import { packageStartFlags, startSoakBot, type BotLogRecord, type BotMemory } from './soak-bot.ts';
+import { soakConfig, writeSoakConfig, type SoakConfigOptions } from './soak-config.ts';
 import { startSoakFeeds } from './soak-feeds.ts';
 import { startSoakMarket } from './soak-market.ts';
-import { summarizeSoak, type DestinationLedger, type RssSample } from './soak-report.ts';
+import { slopeMBPerMin, summarizeSoak, type DestinationLedger, type MemorySample } from './soak-report.ts';
 import { makeTempDir, removeTempDir, round, seededRandom } from './support.ts';
 
 const SETTINGS = {
@@ -72,10 +72,12 @@ const SETTINGS = {
   jumpEveryMs: 20_000,
   /** Minutes of 1-minute candles the bot backfills (backfillDays = 1). */
   historyMinutes: 1_440,
-  /** RSS is sampled this often for the slope; lines are printed every --report-every. */
+  /** The bot's memory is sampled this often for the slope; lines are printed every --report-every. */
   sampleEveryMs: 5_000,
   /** Share of the run treated as warm-up for the slope (at least until the first feed cycle, which reads every feed's backlog, ends). */
   warmupShare: 0.3,
+  /** Longest the bot may take to start (config, migrations, /metrics up), s. */
+  startSeconds: 60,
   /** Longest the final drain (faults off) may take, s. */
   drainSeconds: 180,
   seed: 20250606,
@@ -84,12 +86,19 @@ const SETTINGS = {
 const DISCORD_CHANNEL = '123456789012345678';
 /** A group: Telegram's 20 messages per minute apply, the usual case for an alert channel. */
 const TELEGRAM_CHAT = '-1001234567890';
+/** As long as a real getUpdates long poll may be held (telegraf asks for 50 s). */
+const TELEGRAM_LONG_POLL_MS = 30_000;
 
 interface Args {
   minutes: number;
   feeds: number;
   symbols: number;
   reportEverySeconds: number;
+  /** Replaces the node flags of package.json's "start" (to measure a lever); undefined: those flags. */
+  nodeFlags?: string[];
+  heapSnapshotDir?: string;
+  /** More variables for the bot's environment (KEY=VALUE), e.g. MALLOC_ARENA_MAX=2. */
+  botEnv: Record<string, string>;
   verbose: boolean;
 }
 
@@ -97,11 +106,14 @@ function parseCliArgs(argv: string[]): Args {
   const { values } = parseArgs({
     args: argv,
     options: {
-      minutes: { type: 'string', default: '1' },
-      feeds: { type: 'string', default: '1000' },
-      symbols: { type: 'string', default: '30' },
+      'minutes': { type: 'string', default: '1' },
+      'feeds': { type: 'string', default: '1000' },
+      'symbols': { type: 'string', default: '30' },
       'report-every': { type: 'string', default: '30' },
-      verbose: { type: 'boolean', default: false },
+      'node-flags': { type: 'string' },
+      'heap-snapshots': { type: 'string' },
+      'bot-env': { type: 'string', multiple: true, default: [] },
+      'verbose': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -115,96 +127,49 @@ function parseCliArgs(argv: string[]): Args {
     feeds: Math.round(number('feeds', values.feeds, 1)),
     symbols: Math.round(number('symbols', values.symbols, 3)),
     reportEverySeconds: number('report-every', values['report-every'], 1),
+    nodeFlags: values['node-flags']?.split(/\s+/).filter(Boolean),
+    heapSnapshotDir: values['heap-snapshots'] === undefined ? undefined : path.resolve(values['heap-snapshots']),
+    botEnv: Object.fromEntries(
+      values['bot-env'].map((pair) => {
+        const at = pair.indexOf('=');
+        if (at < 1) throw new Error(`--bot-env takes KEY=VALUE, got "${pair}"`);
+        return [pair.slice(0, at), pair.slice(at + 1)];
+      }),
+    ),
     verbose: values.verbose,
   };
 }
 
-/** What the logs tell the soak: cycle results summed, warnings and errors counted (and shown with --verbose). */
+/** What the bot's log lines tell the soak: cycle results summed, warnings and errors counted by message. */
 interface LogTally {
   feedsPolled: number;
   feedCycles: number;
   /** When the first feed cycle ended (Date.now()): the one-off poll of every feed's backlog. */
   firstFeedCycleAt?: number;
   priceCycles: number;
-  warnings: number;
-  errors: number;
+  /** Sends that failed (any reason) and were left for a retry or given up. */
+  failedSends: number;
+  warnings: Record<string, number>;
+  errors: Record<string, number>;
   lastError?: string;
 }
 
-function tallyingLogger(tally: LogTally, verbose: boolean, bindings: Record<string, unknown> = {}): Logger {
-  const show = (level: string, obj: object, msg?: string) => {
-    if (verbose) process.stderr.write(`${JSON.stringify({ level, msg, ...bindings, ...obj }, (_k, v: unknown) => (v instanceof Error ? v.message : v))}\n`);
-  };
-  return {
-    debug() {},
-    info(obj, msg) {
-      const fields = obj as { polled?: number };
-      if (msg === 'feed cycle') {
-        tally.feedCycles++;
-        tally.firstFeedCycleAt ??= Date.now();
-        tally.feedsPolled += fields.polled ?? 0;
-      } else if (msg === 'price cycle') tally.priceCycles++;
-    },
-    warn(obj, msg) {
-      tally.warnings++;
-      show('warn', obj, msg);
-    },
-    error(obj, msg) {
-      tally.errors++;
-      tally.lastError = msg;
-      show('error', obj, msg);
-    },
-    child: (more) => tallyingLogger(tally, verbose, { ...bindings, ...more }),
-  };
-}
+const PINO_WARN = 40;
+const PINO_ERROR = 50;
 
-/** The sink, counting failed sends (whatever the reason) on the way. */
-function countingSink(sink: DeliverySink, failures: { count: number }): DeliverySink {
-  return {
-    id: sink.id,
-    pacing: sink.pacing,
-    close: sink.close?.bind(sink),
-    async send(alert, deliveryId, options) {
-      try {
-        await sink.send(alert, deliveryId, options);
-      } catch (error) {
-        failures.count++;
-        throw error;
-      }
-    },
-  };
-}
-
-/** Tokens.yaml's tokens, all on Binance, plus synthetic AI tokens up to `count`. */
-function soakTokens(base: readonly TokenConfig[], count: number): TokenConfig[] {
-  const random = seededRandom(SETTINGS.seed + 1);
-  const tokens = base.slice(0, count).map((t) => ({ ...t, venues: ['binance'] as TokenConfig['venues'] }));
-  for (let n = 1; tokens.length < count; n++) {
-    const name = `${properNoun(random, 3)} AI`;
-    tokens.push({ symbol: `SOAK${String(n).padStart(2, '0')}`, name, names: [], tickers: [], ambiguous: false, matchName: true, venues: ['binance'], benchmark: false, sector: true });
-  }
-  return tokens;
-}
-
-/** The bundled config with the soak's feeds, tokens, compressed schedules and the two chat destinations. */
-function soakConfig(base: AppConfig, feeds: FeedConfig[], symbols: number): AppConfig {
-  const config = structuredClone(base);
-  config.feeds.feeds = feeds;
-  Object.assign(config.feeds.defaults, { pollMinutes: 0.5, timeoutSeconds: SETTINGS.feedTimeoutSeconds, maxBackoffMinutes: 2 });
-  config.tokens.tokens = soakTokens(base.tokens.tokens, symbols);
-  config.taxonomy = toTaxonomy(config.themes, config.tokens);
-  const a = config.alerts;
-  Object.assign(a.market, { timeframe: '1m', backfillDays: SETTINGS.historyMinutes / 1_440, volatilityDays: 1, betaDays: 1, gapRepairDays: 1, retentionDays: 2 });
-  // A move alerts again after 10 minutes rather than 4 hours: a short soak still sees several per token.
-  a.moves.cooldownMinutes = 10;
-  // Retries back off for at most a minute, so the final drain can wait them out.
-  a.delivery.maxBackoffMinutes = 1;
-  a.schedule = { feeds: '*/10 * * * * *', prices: '*/15 * * * * *', deliver: '*/5 * * * * *', digests: '*/30 * * * * *' };
-  a.destinations = [
-    { id: 'discord', type: 'discord', channelId: DISCORD_CHANNEL, minSeverity: 'low' },
-    { id: 'telegram', type: 'telegram', chatId: TELEGRAM_CHAT, minSeverity: 'low' },
-  ];
-  return config;
+function tallyLog(tally: LogTally, record: BotLogRecord, verbose: boolean): void {
+  const msg = record.msg ?? '';
+  if (msg === 'feed cycle') {
+    tally.feedCycles++;
+    tally.firstFeedCycleAt ??= Date.now();
+    tally.feedsPolled += typeof record.polled === 'number' ? record.polled : 0;
+  } else if (msg === 'price cycle') tally.priceCycles++;
+  if (msg.startsWith('delivery failed') || msg.startsWith('giving up on delivery')) tally.failedSends++;
+  if (record.level >= PINO_ERROR) {
+    tally.errors[msg] = (tally.errors[msg] ?? 0) + 1;
+    tally.lastError = msg;
+  } else if (record.level >= PINO_WARN) tally.warnings[msg] = (tally.warnings[msg] ?? 0) + 1;
+  if (verbose && record.level >= PINO_WARN) process.stderr.write(`${JSON.stringify(record)}\n`);
 }
 
 /** Chat faults for sends only (other calls, e.g. getMe, pass), drawn from one seeded stream. */
@@ -223,20 +188,31 @@ function chatFaultPolicy(platform: 'discord' | 'telegram', random: () => number)
 
 const hash = (text: string) => createHash('sha1').update(text).digest('hex').slice(0, 20);
 const mb = (bytes: number) => round(bytes / 2 ** 20, 1);
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<number> {
   const args = parseCliArgs(process.argv.slice(2));
   const durationMs = args.minutes * 60_000;
   const tmp = makeTempDir('soak');
   const dbPath = path.join(tmp, 'soak.db');
-  const tally: LogTally = { feedsPolled: 0, feedCycles: 0, priceCycles: 0, warnings: 0, errors: 0 };
-  const log = tallyingLogger(tally, args.verbose);
+  const configDir = path.join(tmp, 'config');
+  mkdirSync(configDir);
+  if (args.heapSnapshotDir) mkdirSync(args.heapSnapshotDir, { recursive: true });
+  const tally: LogTally = { feedsPolled: 0, feedCycles: 0, priceCycles: 0, failedSends: 0, warnings: {}, errors: {} };
   const emit = (record: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(record)}\n`);
   const note = (message: string) => process.stderr.write(`soak: ${message}\n`);
 
+  const configOptions: SoakConfigOptions = {
+    symbols: args.symbols,
+    feedTimeoutSeconds: SETTINGS.feedTimeoutSeconds,
+    historyMinutes: SETTINGS.historyMinutes,
+    seed: SETTINGS.seed + 1,
+    discordChannelId: DISCORD_CHANNEL,
+    telegramChatId: TELEGRAM_CHAT,
+  };
   const base = await loadConfig(DEFAULT_CONFIG_DIR);
   // Feeds are generated from the soak's own taxonomy, so the synthetic tokens appear in the news too.
-  const withTokens = soakConfig(base, [], args.symbols);
+  const withTokens = soakConfig(base, [], configOptions);
   const news = await startSoakFeeds(withTokens, {
     feeds: args.feeds,
     itemsPerFeed: SETTINGS.itemsPerFeed,
@@ -247,7 +223,8 @@ async function main(): Promise<number> {
     brokenFeeds: SETTINGS.brokenFeeds,
     seed: SETTINGS.seed,
   });
-  const config = soakConfig(base, news.feeds, args.symbols);
+  const config = soakConfig(base, news.feeds, configOptions);
+  await writeSoakConfig(configDir, config, configOptions);
 
   const binance = await startFakeBinance();
   const pairs = config.tokens.tokens.map((t) => `${t.symbol}/${config.tokens.quote}`);
@@ -260,29 +237,36 @@ async function main(): Promise<number> {
   });
   // The platforms' real limits, on the real clock, like the services themselves.
   const discord = await startFakeDiscord({ rateLimit: { limit: 5, resetAfterMs: 5_000 }, globalRateLimit: { limit: 50, resetAfterMs: 1_000 } });
-  const telegram = await startFakeTelegram({ rateLimits: TELEGRAM_FLOOD_LIMITS });
+  // The slash-command bot's gateway and REST routes; message sends pass through to the message fake.
+  const gateway = await startFakeDiscordGateway({ token: discord.token, restFallback: discord.origin });
+  const telegram = await startFakeTelegram({ rateLimits: TELEGRAM_FLOOD_LIMITS, maxPollMs: TELEGRAM_LONG_POLL_MS });
   const chatRandom = seededRandom(SETTINGS.seed + 3);
   const proxies: Record<'discord' | 'telegram', FaultProxy> = {
-    discord: await startFaultProxy(discord.origin, chatFaultPolicy('discord', chatRandom)),
+    discord: await startFaultProxy(gateway.origin, chatFaultPolicy('discord', chatRandom)),
     telegram: await startFaultProxy(telegram.apiRoot, chatFaultPolicy('telegram', chatRandom)),
   };
-  const fakesRssMB = mb(process.memoryUsage().rss);
 
-  const env = parseEnv({
-    DISCORD_TOKEN: discord.token,
-    DISCORD_API_URL: `${proxies.discord.origin}/api`,
-    TELEGRAM_BOT_TOKEN: telegram.token,
-    TELEGRAM_API_URL: proxies.telegram.origin,
-    EXCHANGE_API_URLS: `binance=${binance.url}`,
+  const bot = await startSoakBot({
+    env: {
+      CONFIG_DIR: configDir,
+      DB_PATH: dbPath,
+      LOG_LEVEL: 'info',
+      DISCORD_TOKEN: discord.token,
+      DISCORD_API_URL: `${proxies.discord.origin}/api`,
+      TELEGRAM_BOT_TOKEN: telegram.token,
+      TELEGRAM_API_URL: proxies.telegram.origin,
+      EXCHANGE_API_URLS: `binance=${binance.url}`,
+      ...args.botEnv,
+    },
+    nodeFlags: args.nodeFlags ?? packageStartFlags(),
+    workDir: tmp,
+    heapSnapshotDir: args.heapSnapshotDir,
+    onLog: (record) => tallyLog(tally, record, args.verbose),
   });
-  const store = openSqliteStore(dbPath);
+  const started = Date.now();
+  await bot.ready(SETTINGS.startSeconds * 1000);
+  const readyMs = Date.now() - started;
   const reader = new Database(dbPath, { readonly: true, fileMustExist: true });
-  const destinations = buildDestinations(config, env, {}, log);
-  const failures = { count: 0 };
-  for (const [id, sink] of destinations.sinks) destinations.sinks.set(id, countingSink(sink as DeliverySink, failures));
-  const runtime = createRuntime({ config, store, clock: systemClock, log, destinations: destinations.rules });
-  const prices = ccxtPriceSources(env, log);
-  const cycles = createCycles({ runtime, destinations, prices, sleep: timerSleep });
 
   // What reached the fakes, drained from them regularly: they keep every request for tests to inspect.
   const arrivals = { discordNonces: [] as string[], telegramTexts: [] as string[] };
@@ -293,48 +277,48 @@ async function main(): Promise<number> {
     discord.requests.length = 0;
     telegram.messages.length = 0;
     telegram.requests.length = 0;
-    // Typed read-only for tests; emptied here only so the fake's log does not count as the bot's memory.
-    (binance.requests as FakeBinanceRequest[]).length = 0;
+    binance.clearRequests();
   };
   const count = (sql: string) => (reader.prepare(sql).get() as { n: number }).n;
+  const pending = () => count("SELECT COUNT(*) AS n FROM deliveries WHERE status = 'pending'");
   const snapshot = () => ({
     feedsPolled: tally.feedsPolled,
     postsStored: count('SELECT COUNT(*) AS n FROM posts'),
     alertsQueued: count("SELECT COUNT(*) AS n FROM alerts WHERE kind <> 'digest'"),
     delivered: { discord: arrivals.discordNonces.length, telegram: arrivals.telegramTexts.length },
-    pendingOutbox: store.deliveryCounts().pending,
-    failedAttempts: failures.count,
+    pendingOutbox: pending(),
+    failedSends: tally.failedSends,
   });
 
-  note(`${args.feeds} feeds (${news.published} items), ${pairs.length} symbols, ${args.minutes} min; fakes up at ${fakesRssMB} MB RSS`);
-  const started = Date.now();
-  const samples: RssSample[] = [];
-  const gc = (globalThis as { gc?: () => void }).gc;
-  const sample = () => {
-    gc?.();
-    const m = process.memoryUsage();
-    const s = { tMs: Date.now() - started, rssMB: mb(m.rss) };
-    samples.push(s);
-    return { ...s, heapUsedMB: mb(m.heapUsed), externalMB: mb(m.external + m.arrayBuffers) };
+  note(`bot pid ${bot.pid} (${bot.command}) up in ${round(readyMs / 1000, 1)} s; ${args.feeds} feeds (${news.published} items), ${pairs.length} symbols, ${args.minutes} min`);
+  const samples: MemorySample[] = [];
+  const heapSamples: MemorySample[] = [];
+  let lastMemory: BotMemory | undefined;
+  const sample = async () => {
+    const tMs = Date.now() - started;
+    const { rssMB } = bot.rss();
+    samples.push({ tMs, mb: round(rssMB, 1) });
+    lastMemory = await bot.memory();
+    if (lastMemory) heapSamples.push({ tMs, mb: lastMemory.heapUsedMB });
   };
-  const report = () => {
-    const m = sample();
-    emit({ t: round(m.tMs / 1000, 0), rssMB: m.rssMB, heapUsedMB: m.heapUsedMB, externalMB: m.externalMB, ...snapshot(), feedCycles: tally.feedCycles, priceCycles: tally.priceCycles, jumps: market.jumps, faults: { discord: proxies.discord.stats.injected, telegram: proxies.telegram.stats.injected } });
+  const report = async () => {
+    await sample();
+    const { rssMB, peakRssMB } = bot.rss();
+    emit({
+      t: round((Date.now() - started) / 1000, 0),
+      rssMB: round(rssMB, 1),
+      peakRssMB: round(peakRssMB, 1),
+      heapUsedMB: lastMemory ? round(lastMemory.heapUsedMB, 1) : null,
+      heapTotalMB: lastMemory ? round(lastMemory.heapTotalMB, 1) : null,
+      externalMB: lastMemory ? round(lastMemory.externalMB, 1) : null,
+      ...snapshot(),
+      feedCycles: tally.feedCycles,
+      priceCycles: tally.priceCycles,
+      jumps: market.jumps,
+      faults: { discord: proxies.discord.stats.injected, telegram: proxies.telegram.stats.injected },
+    });
   };
-  sample();
-
-  const s = config.alerts.schedule;
-  const scheduler = startScheduler(
-    [
-      { name: 'feeds', cron: s.feeds, run: cycles.feeds },
-      { name: 'prices', cron: s.prices, run: cycles.prices },
-      { name: 'deliver', cron: s.deliver, run: cycles.deliver },
-      { name: 'digests', cron: s.digests, run: async () => queueDueDigests(runtime) },
-    ],
-    log,
-  );
-  void scheduler.runNow('feeds');
-  void scheduler.runNow('prices');
+  await sample();
 
   let last = Date.now();
   const world = setInterval(() => {
@@ -344,48 +328,74 @@ async function main(): Promise<number> {
     harvest();
     last = now;
   }, 1_000);
-  const sampler = setInterval(sample, SETTINGS.sampleEveryMs);
-  const reporter = setInterval(report, args.reportEverySeconds * 1000);
-  await new Promise((resolve) => setTimeout(resolve, durationMs));
-  clearInterval(world);
+  const sampler = setInterval(() => void sample(), SETTINGS.sampleEveryMs);
+  const reporter = setInterval(() => void report(), args.reportEverySeconds * 1000);
+  const warmupMs = () => Math.max(durationMs * SETTINGS.warmupShare, (tally.firstFeedCycleAt ?? Infinity) - started);
+  const heapSnapshots: string[] = [];
+  if (args.heapSnapshotDir) {
+    while (tally.firstFeedCycleAt === undefined && Date.now() - started < durationMs) await sleep(1_000);
+    await sleep(Math.max(0, started + Math.min(durationMs, warmupMs()) - Date.now()));
+    heapSnapshots.push(await bot.heapSnapshot());
+    note(`heap snapshot after the warm-up: ${heapSnapshots[0]}`);
+  }
+  await sleep(Math.max(0, started + durationMs - Date.now()));
   clearInterval(sampler);
   clearInterval(reporter);
-  report();
+  await report();
+  if (args.heapSnapshotDir) {
+    heapSnapshots.push(await bot.heapSnapshot());
+    note(`heap snapshot at the end: ${heapSnapshots[1]} (compare: node --import tsx bench/soak-heap-diff.ts ${heapSnapshots.join(' ')})`);
+  }
+  const { peakRssMB } = bot.rss();
 
-  // Final drain: nothing new is produced, the chat APIs stop failing, and what is queued goes out.
-  note('duration reached: stopping the cycles and draining with faults off');
+  // Final drain: nothing new is published, the chat APIs stop failing, and what is queued goes out.
+  note('duration reached: no more news or price jumps; draining with faults off');
+  clearInterval(world);
   const drainStarted = Date.now();
   proxies.discord.enabled = false;
   proxies.telegram.enabled = false;
-  // Waits for in-flight runs, including a delivery run waiting (up to maxWaitSeconds) for a rate-limit slot.
-  await scheduler.stop();
-  while (store.deliveryCounts().pending > 0 && Date.now() - drainStarted < SETTINGS.drainSeconds * 1000) {
-    await cycles.deliver();
+  while (pending() > 0 && Date.now() - drainStarted < SETTINGS.drainSeconds * 1000) {
     harvest();
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await sleep(1_000);
   }
-  cycles.stopDelivery();
+  const exit = await bot.stop();
   harvest();
   const drainSeconds = round((Date.now() - drainStarted) / 1000, 0);
-  report();
+  if (exit.code !== 0) note(`the bot exited with ${JSON.stringify(exit)}:\n${bot.tail()}`);
 
-  const warmupMs = Math.max(durationMs * SETTINGS.warmupShare, (tally.firstFeedCycleAt ?? Infinity) - started);
+  const warmup = warmupMs();
+  const kept = (list: MemorySample[]) => list.filter((x) => x.tMs <= durationMs);
+  const heapSlope = slopeMBPerMin(kept(heapSamples), warmup);
   const summary = summarizeSoak({
     minutes: args.minutes,
-    samples: samples.filter((x) => x.tMs <= durationMs),
-    warmupMs,
+    samples: kept(samples),
+    rssPeakMB: peakRssMB,
+    warmupMs: warmup,
     alertsProduced: count("SELECT COUNT(*) AS n FROM alerts WHERE kind <> 'digest'"),
     destinations: { discord: ledgerOf(reader, 'discord', arrivals.discordNonces, nonceIndex), telegram: ledgerOf(reader, 'telegram', arrivals.telegramTexts, telegramIndex) },
   });
-  emit({ ...summary, drainSeconds, fakesRssMB, warmupSeconds: round(warmupMs / 1000, 0), feedsPolled: tally.feedsPolled, warnings: tally.warnings, errors: tally.errors, ...(tally.lastError ? { lastError: tally.lastError } : {}) });
+  emit({
+    ...summary,
+    heapUsedSlopeMBPerMin: Number.isNaN(heapSlope) ? null : round(heapSlope, 2),
+    heapUsedEndMB: heapSamples.length > 0 ? round(kept(heapSamples).at(-1)!.mb, 1) : null,
+    botCommand: bot.command,
+    botStartSeconds: round(readyMs / 1000, 1),
+    botExit: exit,
+    ...(heapSnapshots.length > 0 ? { heapSnapshots, note: 'heap snapshots were taken: the peak RSS includes their cost' } : {}),
+    drainSeconds,
+    soakProcessRssMB: mb(process.memoryUsage().rss),
+    warmupSeconds: round(warmup / 1000, 0),
+    feedsPolled: tally.feedsPolled,
+    failedSends: tally.failedSends,
+    warnings: tally.warnings,
+    errors: tally.errors,
+    ...(tally.lastError ? { lastError: tally.lastError } : {}),
+  });
 
-  for (const sink of destinations.sinks.values()) await sink.close?.();
-  await (await prices('binance')).close?.();
   reader.close();
-  store.close();
-  await Promise.all([news.close(), binance.close(), discord.close(), telegram.close(), proxies.discord.close(), proxies.telegram.close()]);
+  await Promise.all([news.close(), binance.close(), discord.close(), gateway.close(), telegram.close(), proxies.discord.close(), proxies.telegram.close()]);
   removeTempDir(tmp);
-  return summary.lost > 0 ? 1 : 0;
+  return summary.lost > 0 || exit.code !== 0 ? 1 : 0;
 }
 
 /** How a message at a fake names its alert: an index from that identity to the alert ids that render to it. */

@@ -14,13 +14,11 @@ import { singleFlight } from './app/concurrency.ts';
 import { queueDueDigests } from './app/digest.ts';
 import { lazyChartRenderer } from './adapters/charts/chart-renderer.ts';
 import { createConsoleSink } from './adapters/console/console-sink.ts';
-import { createDiscordSink, createDiscordWebhookSink } from './adapters/discord/discord-sink.ts';
 import { createCcxtPriceSource } from './adapters/exchange/ccxt-price-source.ts';
 import { createFeedParser } from './adapters/feeds/feed-parser.ts';
 import { createHttpFeedFetcher } from './adapters/feeds/http-feed-fetcher.ts';
 import { createLogger } from './adapters/logging/logger.ts';
 import { openSqliteStore } from './adapters/sqlite/sqlite-store.ts';
-import { createTelegramSink } from './adapters/telegram/telegram-sink.ts';
 import { exchangeApiRoots, secretsOf, type Env } from './config/env.ts';
 import { loadConfig, type AppConfig } from './config/load-config.ts';
 import { DEFAULT_CONFIG_DIR, DEFAULT_DB_PATH } from './config/paths.ts';
@@ -30,10 +28,9 @@ import { DAY_MS } from './domain/time.ts';
 import { lookup } from 'node:dns/promises';
 import { withStoredOverrides } from './app/commands/config-overrides.ts';
 import { chatDestinationsOf } from './app/commands/destinations.ts';
-import { runCommand } from './app/commands/run-command.ts';
 import type { CommandDeps } from './app/commands/types.ts';
-import { startDiscordCommands } from './adapters/discord/commands/discord-commands.ts';
-import { startTelegramCommands } from './adapters/telegram/commands/telegram-commands.ts';
+import type { DiscordCommandsOptions } from './adapters/discord/commands/discord-commands.ts';
+import { watchConfig } from './adapters/config-watcher.ts';
 import { createStageHealth, longestCronGapMs, staleAfterMs, type StageHealth, type StageName } from './app/health.ts';
 import { createDatabaseProbe } from './adapters/sqlite/database-probe.ts';
 import { createRadarMetrics, type RadarMetrics } from './adapters/http/metrics.ts';
@@ -50,9 +47,10 @@ export interface Destinations {
 /**
  * Wire each configured destination to a sink. Destinations whose secret is
  * missing are skipped with a warning; with none configured, the env
- * shortcuts apply, and the console is the fallback.
+ * shortcuts apply, and the console is the fallback. A chat SDK is imported only
+ * when a destination uses it (discord.js alone is ~40 MB of a bot's memory).
  */
-export function buildDestinations(config: AppConfig, env: Env, rawEnv: NodeJS.ProcessEnv, log: Logger): Destinations {
+export async function buildDestinations(config: AppConfig, env: Env, rawEnv: NodeJS.ProcessEnv, log: Logger): Promise<Destinations> {
   const rules: DestinationRule[] = [];
   const sinks = new Map<string, AlertSink>();
   const add = (rule: DestinationRule, sink: AlertSink) => {
@@ -61,6 +59,8 @@ export function buildDestinations(config: AppConfig, env: Env, rawEnv: NodeJS.Pr
   };
   const discordApi = env.DISCORD_API_URL;
   const telegramApi = env.TELEGRAM_API_URL;
+  const discordSinks = () => import('./adapters/discord/discord-sink.ts');
+  const telegramSinks = () => import('./adapters/telegram/telegram-sink.ts');
 
   for (const d of config.alerts.destinations) {
     const rule: DestinationRule = { id: d.id, kinds: d.kinds, minSeverity: d.minSeverity };
@@ -70,29 +70,29 @@ export function buildDestinations(config: AppConfig, env: Env, rawEnv: NodeJS.Pr
         break;
       case 'discord':
         if (!env.DISCORD_TOKEN) log.warn({ destination: d.id }, 'DISCORD_TOKEN is not set; Discord destination skipped');
-        else add(rule, createDiscordSink({ id: d.id, token: env.DISCORD_TOKEN, channelId: d.channelId, apiRoot: discordApi, mentions: d.mentions, charts: lazyChartRenderer, logger: log }));
+        else add(rule, (await discordSinks()).createDiscordSink({ id: d.id, token: env.DISCORD_TOKEN, channelId: d.channelId, apiRoot: discordApi, mentions: d.mentions, charts: lazyChartRenderer, logger: log }));
         break;
       case 'discord-webhook': {
         const url = rawEnv[d.urlEnv];
         if (!url) log.warn({ destination: d.id, variable: d.urlEnv }, 'webhook URL variable is not set; destination skipped');
-        else add(rule, createDiscordWebhookSink({ id: d.id, webhookUrl: url, apiRoot: discordApi, mentions: d.mentions, charts: lazyChartRenderer, logger: log }));
+        else add(rule, (await discordSinks()).createDiscordWebhookSink({ id: d.id, webhookUrl: url, apiRoot: discordApi, mentions: d.mentions, charts: lazyChartRenderer, logger: log }));
         break;
       }
       case 'telegram':
         if (!env.TELEGRAM_BOT_TOKEN) log.warn({ destination: d.id }, 'TELEGRAM_BOT_TOKEN is not set; Telegram destination skipped');
-        else add(rule, createTelegramSink({ id: d.id, token: env.TELEGRAM_BOT_TOKEN, chatId: d.chatId, messageThreadId: d.messageThreadId, apiRoot: telegramApi, charts: lazyChartRenderer, logger: log }));
+        else add(rule, (await telegramSinks()).createTelegramSink({ id: d.id, token: env.TELEGRAM_BOT_TOKEN, chatId: d.chatId, messageThreadId: d.messageThreadId, apiRoot: telegramApi, charts: lazyChartRenderer, logger: log }));
         break;
     }
   }
   if (config.alerts.destinations.length === 0) {
     if (env.DISCORD_TOKEN && env.DISCORD_CHANNEL_ID) {
-      add({ id: 'discord', minSeverity: 'low' }, createDiscordSink({ id: 'discord', token: env.DISCORD_TOKEN, channelId: env.DISCORD_CHANNEL_ID, apiRoot: discordApi, charts: lazyChartRenderer, logger: log }));
+      add({ id: 'discord', minSeverity: 'low' }, (await discordSinks()).createDiscordSink({ id: 'discord', token: env.DISCORD_TOKEN, channelId: env.DISCORD_CHANNEL_ID, apiRoot: discordApi, charts: lazyChartRenderer, logger: log }));
     } else if (env.DISCORD_TOKEN) log.warn({}, 'DISCORD_TOKEN is set but DISCORD_CHANNEL_ID is not; Discord alerts are off');
     if (env.DISCORD_WEBHOOK_URL) {
-      add({ id: 'discord-webhook', minSeverity: 'low' }, createDiscordWebhookSink({ id: 'discord-webhook', webhookUrl: env.DISCORD_WEBHOOK_URL, apiRoot: discordApi, charts: lazyChartRenderer, logger: log }));
+      add({ id: 'discord-webhook', minSeverity: 'low' }, (await discordSinks()).createDiscordWebhookSink({ id: 'discord-webhook', webhookUrl: env.DISCORD_WEBHOOK_URL, apiRoot: discordApi, charts: lazyChartRenderer, logger: log }));
     }
     if (env.TELEGRAM_BOT_TOKEN && env.TELEGRAM_CHAT_ID) {
-      add({ id: 'telegram', minSeverity: 'low' }, createTelegramSink({ id: 'telegram', token: env.TELEGRAM_BOT_TOKEN, chatId: env.TELEGRAM_CHAT_ID, apiRoot: telegramApi, charts: lazyChartRenderer, logger: log }));
+      add({ id: 'telegram', minSeverity: 'low' }, (await telegramSinks()).createTelegramSink({ id: 'telegram', token: env.TELEGRAM_BOT_TOKEN, chatId: env.TELEGRAM_CHAT_ID, apiRoot: telegramApi, charts: lazyChartRenderer, logger: log }));
     } else if (env.TELEGRAM_BOT_TOKEN) log.warn({}, 'TELEGRAM_BOT_TOKEN is set but TELEGRAM_CHAT_ID is not; Telegram alerts are off');
   }
   if (rules.length === 0) {
@@ -219,9 +219,11 @@ export async function startChatCommands(runtime: Runtime, yamlConfig: AppConfig,
   if (!env.DISCORD_TOKEN && !env.TELEGRAM_BOT_TOKEN) return { stop: async () => {} };
   const deps: CommandDeps = { rt: runtime, baseConfig: () => yamlConfig, feedUrls: { allowPrivate: env.ALLOW_PRIVATE_FEED_URLS, lookup: lookupHost } };
   const destinations = chatDestinationsOf(runtime.config, { discordChannelId: env.DISCORD_CHANNEL_ID, telegramChatId: env.TELEGRAM_CHAT_ID }, new Set(wired.map((r) => r.id)));
-  const run: Parameters<typeof startDiscordCommands>[0]['run'] = (command, ctx) => runCommand(command, ctx, deps);
+  const { runCommand } = await import('./app/commands/run-command.ts');
+  const run: DiscordCommandsOptions['run'] = (command, ctx) => runCommand(command, ctx, deps);
   if (env.DISCORD_TOKEN) {
     try {
+      const { startDiscordCommands } = await import('./adapters/discord/commands/discord-commands.ts');
       bots.push(await startDiscordCommands({ token: env.DISCORD_TOKEN, apiRoot: env.DISCORD_API_URL, adminIds: env.DISCORD_ADMIN_IDS, destinations, run, log: runtime.log }));
     } catch (err) {
       runtime.log.error({ err }, 'Discord slash commands unavailable (alerts still go out): check DISCORD_TOKEN');
@@ -229,6 +231,7 @@ export async function startChatCommands(runtime: Runtime, yamlConfig: AppConfig,
   }
   if (env.TELEGRAM_BOT_TOKEN) {
     try {
+      const { startTelegramCommands } = await import('./adapters/telegram/commands/telegram-commands.ts');
       bots.push(await startTelegramCommands({ token: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_URL, adminIds: env.TELEGRAM_ADMIN_IDS, destinations, run, log: runtime.log }));
     } catch (err) {
       runtime.log.error({ err }, 'Telegram commands unavailable (alerts still go out): check TELEGRAM_BOT_TOKEN');
@@ -297,9 +300,16 @@ export async function startBot(env: Env, rawEnv: NodeJS.ProcessEnv): Promise<Run
   const yamlConfig = await loadConfig(configDir);
   const dbPath = env.DB_PATH ?? DEFAULT_DB_PATH;
   const store = openSqliteStore(dbPath);
+  const interrupted = store.interruptedDeliveries();
+  if (interrupted.length > 0) {
+    log.warn(
+      { deliveries: interrupted.length, destinations: [...new Set(interrupted.map((d) => d.destination))] },
+      `${interrupted.length} deliveries were in flight when the bot last stopped; they are sent again (Telegram may show them twice)`,
+    );
+  }
   // Admin changes made from chat are stored as overrides of the YAML files.
   const config = withStoredOverrides(yamlConfig, store, log);
-  const destinations = buildDestinations(config, env, rawEnv, log);
+  const destinations = await buildDestinations(config, env, rawEnv, log);
   const runtime = createRuntime({ config, store, clock: systemClock, log, destinations: destinations.rules });
   const ops = env.HTTP_PORT === undefined ? undefined : createOps(runtime);
   const cycles = createCycles({ runtime, destinations, prices: ccxtPriceSources(env, log), sleep: timerSleep, ops });
@@ -330,11 +340,14 @@ export async function startBot(env: Env, rawEnv: NodeJS.ProcessEnv): Promise<Run
   void scheduler.runNow('feeds');
   void scheduler.runNow('prices');
   const commands = await startChatCommands(runtime, yamlConfig, env, destinations.rules);
+  // Hot reload. Chat commands re-apply admin overrides onto `yamlConfig`: it must follow the reloaded YAML.
+  const configWatcher = await watchConfig({ dir: configDir, runtime, log, onReload: (yaml) => Object.assign(yamlConfig, yaml) });
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       log.info({}, 'stopping: finishing in-flight work');
+      configWatcher.close();
       await commands.stop();
       cycles.stopDelivery();
       await scheduler.stop();

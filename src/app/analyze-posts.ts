@@ -44,9 +44,19 @@ export interface AnalyzeResult {
 }
 
 /**
+ * How long past the matching window an idle story stays indexed. A post older
+ * than this (a feed's backlog, a late item) reloads the older stories it could
+ * join from the store, so matching is the same either way; the margin only
+ * spares those reloads for posts a few hours late. (Two whole windows, as before,
+ * kept six days of stories in memory: the largest cache of a long-running bot.)
+ */
+const STORY_INDEX_MARGIN_MS = 6 * HOUR_MS;
+
+/**
  * The runtime's story index, holding every story a post published at
  * `sinceMs` + window could join. Loaded from the store once, and again only
- * when an older post needs older stories; stories idle for two windows are dropped.
+ * when an older post needs older stories; stories idle for the window plus
+ * {@link STORY_INDEX_MARGIN_MS} are dropped.
  */
 function recentStories(rt: Runtime, sinceMs: number, now: number): StoryIndex {
   let cache = rt.stories;
@@ -56,7 +66,7 @@ function recentStories(rt: Runtime, sinceMs: number, now: number): StoryIndex {
     for (const story of rt.store.recentStories(sinceMs)) index.put(story);
     cache = rt.stories = { index, loadedSince: sinceMs, prunedBefore: cache?.prunedBefore ?? sinceMs };
   }
-  const cutoff = now - 2 * DEFAULT_STORY_RULES.windowMs;
+  const cutoff = now - DEFAULT_STORY_RULES.windowMs - STORY_INDEX_MARGIN_MS;
   if (cutoff - cache.prunedBefore >= HOUR_MS) {
     cache.index.prune(cutoff);
     cache.prunedBefore = cutoff;

@@ -30,6 +30,15 @@ interface Keys {
   identities: Set<string>;
 }
 
+/**
+ * What an indexed story keeps of its keys: enough to take it out of the posting lists again.
+ * Arrays, not Sets: tens of thousands of stories are indexed, and only a post's own keys are looked up.
+ */
+interface StoredKeys {
+  evidence: readonly string[];
+  events: readonly string[];
+}
+
 function keysOf(features: readonly string[]): Keys {
   const keys: Keys = { evidence: new Set(), events: new Set(), identities: new Set() };
   for (const feature of features) {
@@ -48,7 +57,8 @@ class Postings {
     return this.byKey.get(key);
   }
   /** Move `slot` from the keys of `before` to the keys of `after`. */
-  update(slot: number, before: ReadonlySet<string> | undefined, after: ReadonlySet<string>): void {
+  update(slot: number, before: readonly string[] | undefined, after: ReadonlySet<string>): void {
+    const was = new Set(before);
     if (before) {
       for (const key of before) {
         if (after.has(key)) continue;
@@ -58,7 +68,7 @@ class Postings {
       }
     }
     for (const key of after) {
-      if (before?.has(key)) continue;
+      if (was.has(key)) continue;
       const slots = this.byKey.get(key);
       if (slots) slots.add(slot);
       else this.byKey.set(key, new Set([slot]));
@@ -71,7 +81,7 @@ const EVENT = 2;
 
 export function createStoryIndex(stories: readonly StoryCandidate[] = []): StoryIndex {
   // Stories live in numbered slots, so counting shared keys is typed-array arithmetic, not map updates.
-  const entries: ({ story: StoryCandidate; order: number; keys: Keys } | undefined)[] = [];
+  const entries: ({ story: StoryCandidate; order: number; keys: StoredKeys } | undefined)[] = [];
   const slotOf = new Map<string, number>();
   const freeSlots: number[] = [];
   const evidence = new Postings();
@@ -81,6 +91,7 @@ export function createStoryIndex(stories: readonly StoryCandidate[] = []): Story
   let added = 0;
   const none: ReadonlySet<number> = new Set();
   const noKeys: ReadonlySet<string> = new Set();
+  const noStoredKeys: readonly string[] = [];
 
   const index: StoryIndex = {
     put(story) {
@@ -93,7 +104,7 @@ export function createStoryIndex(stories: readonly StoryCandidate[] = []): Story
       const keys = keysOf(story.features);
       evidence.update(slot, known?.keys.evidence, keys.evidence);
       events.update(slot, known?.keys.events, keys.events);
-      entries[slot] = { story, order: known?.order ?? added++, keys };
+      entries[slot] = { story, order: known?.order ?? added++, keys: { evidence: [...keys.evidence], events: keys.events.size > 0 ? [...keys.events] : noStoredKeys } };
     },
     match(features, publishedAt, rules = DEFAULT_STORY_RULES) {
       if (counts.length < entries.length) {

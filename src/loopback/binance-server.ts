@@ -58,6 +58,8 @@ export interface FakeBinance {
   setOutage(fault: FakeBinanceFault | undefined): void;
   /** Every request received, oldest first. */
   readonly requests: readonly FakeBinanceRequest[];
+  /** Forget the requests received so far (a long run keeps the log from growing without end). */
+  clearRequests(): void;
   close(): Promise<void>;
 }
 
@@ -250,6 +252,9 @@ export async function startFakeBinance(): Promise<FakeBinance> {
       outage = fault;
     },
     requests,
+    clearRequests() {
+      requests.length = 0;
+    },
     async close() {
       for (const timer of pendingTimers) clearTimeout(timer);
       pendingTimers.clear();

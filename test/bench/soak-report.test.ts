@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rssSlopeMBPerMin, summarizeSoak, tallyDestination, type DestinationLedger } from '../../bench/soak-report.ts';
+import { slopeMBPerMin, summarizeSoak, tallyDestination, type DestinationLedger } from '../../bench/soak-report.ts';
 
 const ledger = (over: Partial<DestinationLedger>): DestinationLedger => ({ queued: [], pending: [], arrivals: [], digests: new Map(), unidentified: 0, ...over });
 
@@ -53,39 +53,39 @@ describe('tallyDestination', () => {
   });
 });
 
-describe('rssSlopeMBPerMin', () => {
+describe('slopeMBPerMin', () => {
   it.each([
-    { name: 'flat', samples: [0, 1, 2, 3].map((m) => ({ tMs: m * 60_000, rssMB: 150 })), warmupMs: 0, slope: 0 },
-    { name: 'growing 2 MB/min', samples: [0, 1, 2, 3].map((m) => ({ tMs: m * 60_000, rssMB: 100 + 2 * m })), warmupMs: 0, slope: 2 },
+    { name: 'flat', samples: [0, 1, 2, 3].map((m) => ({ tMs: m * 60_000, mb: 150 })), warmupMs: 0, slope: 0 },
+    { name: 'growing 2 MB/min', samples: [0, 1, 2, 3].map((m) => ({ tMs: m * 60_000, mb: 100 + 2 * m })), warmupMs: 0, slope: 2 },
     {
       name: 'a warm-up jump is ignored',
       samples: [
-        { tMs: 0, rssMB: 80 },
-        { tMs: 30_000, rssMB: 300 },
-        { tMs: 60_000, rssMB: 180 },
-        { tMs: 120_000, rssMB: 180 },
-        { tMs: 180_000, rssMB: 180 },
+        { tMs: 0, mb: 80 },
+        { tMs: 30_000, mb: 300 },
+        { tMs: 60_000, mb: 180 },
+        { tMs: 120_000, mb: 180 },
+        { tMs: 180_000, mb: 180 },
       ],
       warmupMs: 60_000,
       slope: 0,
     },
   ])('GIVEN $name samples THEN the fitted slope is $slope', ({ samples, warmupMs, slope }) => {
-    expect(rssSlopeMBPerMin(samples, warmupMs)).toBeCloseTo(slope, 6);
+    expect(slopeMBPerMin(samples, warmupMs)).toBeCloseTo(slope, 6);
   });
 
   it('GIVEN fewer than two samples after the warm-up THEN there is no slope', () => {
-    expect(rssSlopeMBPerMin([{ tMs: 0, rssMB: 1 }, { tMs: 10_000, rssMB: 2 }], 5_000)).toBeNaN();
+    expect(slopeMBPerMin([{ tMs: 0, mb: 1 }, { tMs: 10_000, mb: 2 }], 5_000)).toBeNaN();
   });
 
   it('GIVEN noisy samples THEN it is the least-squares fit, not end minus start', () => {
     // y = 10, 14, 12, 16 at x = 0..3 minutes: slope 1.6, while (end − start) / 3 would be 2.
-    const samples = [10, 14, 12, 16].map((rssMB, m) => ({ tMs: m * 60_000, rssMB }));
-    expect(rssSlopeMBPerMin(samples, 0)).toBeCloseTo(1.6, 6);
+    const samples = [10, 14, 12, 16].map((mb, m) => ({ tMs: m * 60_000, mb }));
+    expect(slopeMBPerMin(samples, 0)).toBeCloseTo(1.6, 6);
   });
 });
 
 describe('summarizeSoak', () => {
-  const samples = [0, 1, 2, 3].map((m) => ({ tMs: m * 60_000, rssMB: 150 + m }));
+  const samples = [0, 1, 2, 3].map((m) => ({ tMs: m * 60_000, mb: 150 + m }));
 
   it('GIVEN no loss and RSS under 200 MB THEN it is within target, with figures per destination', () => {
     const s = summarizeSoak({
@@ -99,6 +99,7 @@ describe('summarizeSoak', () => {
       rssStartMB: 150,
       rssMaxMB: 153,
       rssEndMB: 153,
+      rssPeakMB: 153,
       slopeMBPerMin: 1,
       alertsDelivered: { discord: 2, telegram: 2 },
       lost: 0,
@@ -110,10 +111,12 @@ describe('summarizeSoak', () => {
   it.each([
     { name: 'one alert lost', arrivals: [1], rss: 150 },
     { name: 'RSS above 200 MB', arrivals: [1, 2], rss: 201 },
-  ])('GIVEN $name THEN it is not within target', ({ arrivals, rss }) => {
+    { name: 'a peak above 200 MB between samples', arrivals: [1, 2], rss: 150, peak: 230 },
+  ])('GIVEN $name THEN it is not within target', ({ arrivals, rss, peak }) => {
     const s = summarizeSoak({
       minutes: 1,
-      samples: [{ tMs: 0, rssMB: rss }],
+      samples: [{ tMs: 0, mb: rss }],
+      rssPeakMB: peak,
       warmupMs: 0,
       alertsProduced: 2,
       destinations: { discord: ledger({ queued: [1, 2], arrivals }) },

@@ -59,7 +59,7 @@ describe('delivery as configured', () => {
     const env = parseEnv(raw);
     expect([env.DISCORD_API_URL, env.TELEGRAM_API_URL]).toEqual([discord.api, telegram.apiRoot]);
     const log = recordingLogger();
-    const destinations = buildDestinations(await testConfig(), env, raw, log);
+    const destinations = await buildDestinations(await testConfig(), env, raw, log);
     expect(destinations.rules.map((r) => r.id)).toEqual(['discord', 'discord-webhook', 'telegram']);
     cleanup.push(async () => {
       for (const sink of destinations.sinks.values()) await sink.close?.();
@@ -94,7 +94,7 @@ destinations:
     const config = await testConfig((c) => (c.alerts.destinations = destinationsConfig));
     const raw = { DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.api, RADAR_HOOK_URL: discord.webhookUrl(HOOK) };
     const log = recordingLogger();
-    const destinations = buildDestinations(config, parseEnv(raw), raw, log);
+    const destinations = await buildDestinations(config, parseEnv(raw), raw, log);
     cleanup.push(async () => {
       for (const sink of destinations.sinks.values()) await sink.close?.();
     });
