@@ -214,10 +214,11 @@ async function lookupHost(hostname: string): Promise<string[]> {
  * (long polling) when TELEGRAM_BOT_TOKEN is set. A bot that fails to start is
  * logged and left out: alerts still go out without it.
  */
-export async function startChatCommands(runtime: Runtime, yamlConfig: AppConfig, env: Env, wired: readonly DestinationRule[]): Promise<{ stop(): Promise<void> }> {
+/** `yamlConfig` is read at each command: hot reload swaps it, and admin overrides apply on top of the current YAML. */
+export async function startChatCommands(runtime: Runtime, yamlConfig: () => AppConfig, env: Env, wired: readonly DestinationRule[]): Promise<{ stop(): Promise<void> }> {
   const bots: { stop(): Promise<void> }[] = [];
   if (!env.DISCORD_TOKEN && !env.TELEGRAM_BOT_TOKEN) return { stop: async () => {} };
-  const deps: CommandDeps = { rt: runtime, baseConfig: () => yamlConfig, feedUrls: { allowPrivate: env.ALLOW_PRIVATE_FEED_URLS, lookup: lookupHost } };
+  const deps: CommandDeps = { rt: runtime, baseConfig: yamlConfig, feedUrls: { allowPrivate: env.ALLOW_PRIVATE_FEED_URLS, lookup: lookupHost } };
   const destinations = chatDestinationsOf(runtime.config, { discordChannelId: env.DISCORD_CHANNEL_ID, telegramChatId: env.TELEGRAM_CHAT_ID }, new Set(wired.map((r) => r.id)));
   const { runCommand } = await import('./app/commands/run-command.ts');
   const run: DiscordCommandsOptions['run'] = (command, ctx) => runCommand(command, ctx, deps);
@@ -339,9 +340,9 @@ export async function startBot(env: Env, rawEnv: NodeJS.ProcessEnv): Promise<Run
   void scheduler.runNow('deliver');
   void scheduler.runNow('feeds');
   void scheduler.runNow('prices');
-  const commands = await startChatCommands(runtime, yamlConfig, env, destinations.rules);
-  // Hot reload. Chat commands re-apply admin overrides onto `yamlConfig`: it must follow the reloaded YAML.
-  const configWatcher = await watchConfig({ dir: configDir, runtime, log, onReload: (yaml) => Object.assign(yamlConfig, yaml) });
+  let currentYaml = yamlConfig;
+  const commands = await startChatCommands(runtime, () => currentYaml, env, destinations.rules);
+  const configWatcher = await watchConfig({ dir: configDir, runtime, log, onReload: (yaml) => (currentYaml = yaml) });
 
   let stopping: Promise<void> | undefined;
   const stop = () =>

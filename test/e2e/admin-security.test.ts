@@ -72,7 +72,7 @@ async function start(extraEnv: Record<string, string> = {}): Promise<Harness> {
     TELEGRAM_ADMIN_IDS: String(TELEGRAM_ADMIN),
     ...extraEnv,
   });
-  const chat = await startChatCommands(rt, yaml, env, rt.destinations);
+  const chat = await startChatCommands(rt, () => yaml, env, rt.destinations);
   open = {
     rt,
     store,

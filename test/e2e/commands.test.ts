@@ -64,7 +64,7 @@ beforeEach(async () => {
     TELEGRAM_CHAT_ID: String(TELEGRAM_CHAT),
     TELEGRAM_ADMIN_IDS: String(TELEGRAM_ADMIN),
   });
-  chat = await startChatCommands(rt, yaml, env, rt.destinations);
+  chat = await startChatCommands(rt, () => yaml, env, rt.destinations);
 });
 
 afterEach(async () => {
@@ -187,7 +187,7 @@ describe('chat commands end to end', () => {
 describe('without chat tokens', () => {
   it('GIVEN no DISCORD_TOKEN and no TELEGRAM_BOT_TOKEN THEN no command bot starts and stopping is a no-op', async () => {
     const before = telegram.requests.length;
-    const none = await startChatCommands(rt, yaml, parseEnv({}), rt.destinations);
+    const none = await startChatCommands(rt, () => yaml, parseEnv({}), rt.destinations);
     await none.stop();
     expect(telegram.requests.length).toBe(before);
   });
