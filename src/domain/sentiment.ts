@@ -13,6 +13,7 @@
  */
 import { LEXICONS, SENTIMENT_LANGUAGES, UNIVERSAL_LEXICON, type SentimentLanguage } from './sentiment-lexicon.ts';
 import { foldedInPlace, foldTerm, foldText, preparePost, prepareText, tokenize, tokenOffsets, wordScanOf, type PreparedPost, type PreparedText } from './text.ts';
+import { createSliceTable, hashSlice, type SliceTable } from './slice-table.ts';
 
 export type SentimentLabel = 'positive' | 'neutral' | 'negative';
 
@@ -190,41 +191,6 @@ let maxStems = 0;
 
 const stemOf = (rule: Rule) => (rule.elems[0] as { word: string }).word;
 
-/**
- * A string-keyed table looked up by a slice of a text (open addressing on an
- * FNV-1a hash): the words of a post need no string of their own to be looked up.
- */
-interface SliceTable<V> {
-  keys: string[];
-  values: V[];
-  /** Index into keys + 1, or 0 for an empty slot. */
-  slots: Int32Array;
-  mask: number;
-}
-
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 16777619;
-
-function hashSlice(text: string, start: number, end: number): number {
-  let h = FNV_OFFSET;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
-  return h;
-}
-
-function createSliceTable<V>(entries: ReadonlyMap<string, V>): SliceTable<V> {
-  let size = 16;
-  while (size < entries.size * 3) size *= 2;
-  const table: SliceTable<V> = { keys: [], values: [], slots: new Int32Array(size), mask: size - 1 };
-  for (const [key, value] of entries) {
-    let slot = hashSlice(key, 0, key.length) & table.mask;
-    while (table.slots[slot] !== 0) slot = (slot + 1) & table.mask;
-    table.keys.push(key);
-    table.values.push(value);
-    table.slots[slot] = table.keys.length;
-  }
-  return table;
-}
-
 /** The value of the key text[start, end) whose {@link hashSlice} is `hash`, if any. */
 function lookupSlice<V>(table: SliceTable<V>, hash: number, text: string, start: number, end: number): V | undefined {
   const length = end - start;
@@ -291,7 +257,7 @@ function matcherFor(lang: SentimentLanguage | undefined): Matcher {
   }
   const stemShapes = newBits(SHAPE_BITS);
   for (const prefix of byPrefix.keys()) setBit(stemShapes, prefixShapeAt(prefix, 0));
-  const matcher: Matcher = { words: createSliceTable(byWord), stems: createSliceTable(groups), numeric, wordShapes, singleUnitWords, stemShapes };
+  const matcher: Matcher = { words: createSliceTable([...byWord]), stems: createSliceTable([...groups]), numeric, wordShapes, singleUnitWords, stemShapes };
   matchers.set(key, matcher);
   return matcher;
 }

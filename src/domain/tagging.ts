@@ -15,6 +15,7 @@
 import { compilePatternSet, MAX_PATTERN_TEXT_CHARS, type PatternSet } from './admin-patterns.ts';
 import type { Taxonomy, TokenDef } from './taxonomy.ts';
 import { foldedInPlace, foldTerm, indonesianStem, keepsIndonesianForm, preparePost, scanWords, splitCamelCase, WordFlag, wordOf, wordScanOf, type LazyWordScan, type PreparedPost, type PreparedText, type WordScan } from './text.ts';
+import { createSliceTable, lowerAsciiHash, type SliceTable } from './slice-table.ts';
 
 export type Field = 'title' | 'text';
 
@@ -122,7 +123,7 @@ export interface Tagger {
   /** @internal word → phrases starting with it, Indonesian phrases keyed by it, ticker. */
   readonly entries: ReadonlyMap<string, WordEntry>;
   /** @internal `entries` whose key is plain ASCII, looked up by the words' letters in the text (see asciiEntryAt). */
-  readonly asciiEntries: AsciiTable<WordEntry>;
+  readonly asciiEntries: SliceTable<WordEntry>;
   /** @internal `*` stems keyed by their first three letters packed into a number (see stemKey). */
   readonly stems: ReadonlyMap<number, PhrasePattern[]>;
   /** @internal Shape filter of `entries` keys (see shapeKey): most words of a post are in no phrase and skip the lookup. */
@@ -221,45 +222,15 @@ function stemKeyAt(text: string, start: number): number {
 }
 
 /**
- * Lower-case ASCII keys looked up by a word's letters in the text (open
- * addressing on an FNV-1a hash of the lower-cased letters): a word that is
- * no key, even one that passed the shape filter, never becomes a string.
+ * Lower-case ASCII keys looked up by a word's letters in the text: a word that
+ * is no key, even one that passed the shape filter, never becomes a string.
  */
-interface AsciiTable<V> {
-  keys: string[];
-  values: V[];
-  /** Index into keys + 1, or 0 for an empty slot. */
-  slots: Int32Array;
-  mask: number;
-}
-
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 16777619;
-
-function createAsciiTable<V>(entries: ReadonlyMap<string, V>): AsciiTable<V> {
-  const ascii = [...entries].filter(([key]) => /^[a-z0-9]+$/.test(key));
-  let size = 16;
-  while (size < ascii.length * 3) size *= 2;
-  const table: AsciiTable<V> = { keys: [], values: [], slots: new Int32Array(size), mask: size - 1 };
-  for (const [key, value] of ascii) {
-    let slot = lowerAsciiHash(key, 0, key.length) & table.mask;
-    while (table.slots[slot] !== 0) slot = (slot + 1) & table.mask;
-    table.keys.push(key);
-    table.values.push(value);
-    table.slots[slot] = table.keys.length;
-  }
-  return table;
-}
-
-/** FNV-1a of text[start, end) lower-cased, for ASCII letters and digits. */
-function lowerAsciiHash(text: string, start: number, end: number): number {
-  let h = FNV_OFFSET;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ (text.charCodeAt(i) | 0x20), FNV_PRIME);
-  return h;
+function createAsciiTable<V>(entries: ReadonlyMap<string, V>): SliceTable<V> {
+  return createSliceTable([...entries].filter(([key]) => /^[a-z0-9]+$/.test(key)));
 }
 
 /** The value whose key is the ASCII word text[start, end) lower-cased, if any. */
-function lookupAscii<V>(table: AsciiTable<V>, text: string, start: number, end: number): V | undefined {
+function lookupAscii<V>(table: SliceTable<V>, text: string, start: number, end: number): V | undefined {
   const length = end - start;
   for (let slot = lowerAsciiHash(text, start, end) & table.mask; ; slot = (slot + 1) & table.mask) {
     const k = table.slots[slot]! - 1;
