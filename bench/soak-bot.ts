@@ -33,23 +33,33 @@ net.Socket.prototype.connect = function (...args) {
   return connect.apply(this, args);
 };`;
 
-/**
- * The node flags of package.json's "start" script (`node [flags] bin/radar.mjs start`).
- * @throws when the script has another shape: the soak would no longer measure what `npm start` runs.
- */
-export function startScriptNodeFlags(script: string): string[] {
-  const words = script.trim().split(/\s+/);
-  const tail = words.slice(-2).join(' ');
-  if (words[0] !== 'node' || tail !== 'bin/radar.mjs start' || words.slice(1, -2).some((w) => !w.startsWith('--'))) {
-    throw new Error(`package.json "start" is "${script}"; the soak expects "node [--flags] bin/radar.mjs start": update bench/soak-bot.ts with it`);
-  }
-  return words.slice(1, -2);
+/** How package.json's "start" script runs the bot: its environment assignments and node flags. */
+export interface StartCommand {
+  env: Record<string, string>;
+  nodeFlags: string[];
 }
 
-/** package.json's "start" node flags. */
-export function packageStartFlags(): string[] {
+/**
+ * The environment assignments and node flags of package.json's "start" script
+ * (`[KEY=VALUE]... node [--flags] bin/radar.mjs start`).
+ * @throws when the script has another shape: the soak would no longer measure what `npm start` runs.
+ */
+export function parseStartScript(script: string): StartCommand {
+  const words = script.trim().split(/\s+/);
+  const assignments = words.findIndex((w) => !/^[A-Z_][A-Z0-9_]*=\S*$/.test(w));
+  const command = words.slice(Math.max(assignments, 0));
+  const tail = command.slice(-2).join(' ');
+  if (assignments < 0 || command[0] !== 'node' || tail !== 'bin/radar.mjs start' || command.slice(1, -2).some((w) => !w.startsWith('--'))) {
+    throw new Error(`package.json "start" is "${script}"; the soak expects "[KEY=VALUE]... node [--flags] bin/radar.mjs start": update bench/soak-bot.ts with it`);
+  }
+  const env = Object.fromEntries(words.slice(0, assignments).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]));
+  return { env, nodeFlags: command.slice(1, -2) };
+}
+
+/** package.json's "start" command. */
+export function packageStartCommand(): StartCommand {
   const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
-  return startScriptNodeFlags(pkg.scripts?.start ?? '');
+  return parseStartScript(pkg.scripts?.start ?? '');
 }
 
 /** VmRSS and VmHWM of /proc/PID/status, in MB. */

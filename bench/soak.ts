@@ -45,7 +45,7 @@ import { startFakeDiscord } from '../src/loopback/discord-api.ts';
 import { startFakeDiscordGateway } from '../src/loopback/discord-gateway.ts';
 import { startFakeTelegram, TELEGRAM_FLOOD_LIMITS } from '../src/loopback/telegram-api.ts';
 import { discordRateLimited, serverError, startFaultProxy, telegramRateLimited, type FaultProxy, type ProxyFault } from './fault-proxy.ts';
-import { packageStartFlags, startSoakBot, type BotLogRecord, type BotMemory } from './soak-bot.ts';
+import { packageStartCommand, startSoakBot, type BotLogRecord, type BotMemory } from './soak-bot.ts';
 import { soakConfig, writeSoakConfig, type SoakConfigOptions } from './soak-config.ts';
 import { startSoakFeeds } from './soak-feeds.ts';
 import { startSoakMarket } from './soak-market.ts';
@@ -246,6 +246,7 @@ async function main(): Promise<number> {
     telegram: await startFaultProxy(telegram.apiRoot, chatFaultPolicy('telegram', chatRandom)),
   };
 
+  const start = packageStartCommand();
   const bot = await startSoakBot({
     env: {
       CONFIG_DIR: configDir,
@@ -256,9 +257,10 @@ async function main(): Promise<number> {
       TELEGRAM_BOT_TOKEN: telegram.token,
       TELEGRAM_API_URL: proxies.telegram.origin,
       EXCHANGE_API_URLS: `binance=${binance.url}`,
+      ...start.env,
       ...args.botEnv,
     },
-    nodeFlags: args.nodeFlags ?? packageStartFlags(),
+    nodeFlags: args.nodeFlags ?? start.nodeFlags,
     workDir: tmp,
     heapSnapshotDir: args.heapSnapshotDir,
     onLog: (record) => tallyLog(tally, record, args.verbose),
@@ -378,7 +380,7 @@ async function main(): Promise<number> {
     ...summary,
     heapUsedSlopeMBPerMin: Number.isNaN(heapSlope) ? null : round(heapSlope, 2),
     heapUsedEndMB: heapSamples.length > 0 ? round(kept(heapSamples).at(-1)!.mb, 1) : null,
-    botCommand: bot.command,
+    botCommand: [...Object.entries(start.env).map(([k, v]) => `${k}=${v}`), bot.command].join(' '),
     botStartSeconds: round(readyMs / 1000, 1),
     botExit: exit,
     ...(heapSnapshots.length > 0 ? { heapSnapshots, note: 'heap snapshots were taken: the peak RSS includes their cost' } : {}),

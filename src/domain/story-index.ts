@@ -30,15 +30,6 @@ interface Keys {
   identities: Set<string>;
 }
 
-/**
- * What an indexed story keeps of its keys: enough to take it out of the posting lists again.
- * Arrays, not Sets: tens of thousands of stories are indexed, and only a post's own keys are looked up.
- */
-interface StoredKeys {
-  evidence: readonly string[];
-  events: readonly string[];
-}
-
 function keysOf(features: readonly string[]): Keys {
   const keys: Keys = { evidence: new Set(), events: new Set(), identities: new Set() };
   for (const feature of features) {
@@ -51,28 +42,33 @@ function keysOf(features: readonly string[]): Keys {
   return keys;
 }
 
+/**
+ * Slots by key. Most keys (a URL, a title, a quote) belong to one story: such a
+ * key maps to its slot number, and only keys that several stories share get a
+ * Set, which costs ~100 bytes more each over tens of thousands of keys.
+ */
 class Postings {
-  private readonly byKey = new Map<string, Set<number>>();
-  get(key: string): ReadonlySet<number> | undefined {
-    return this.byKey.get(key);
+  private readonly byKey = new Map<string, number | Set<number>>();
+  forEach(key: string, visit: (slot: number) => void): void {
+    const slots = this.byKey.get(key);
+    if (typeof slots === 'number') visit(slots);
+    else slots?.forEach((slot) => visit(slot));
   }
   /** Move `slot` from the keys of `before` to the keys of `after`. */
-  update(slot: number, before: readonly string[] | undefined, after: ReadonlySet<string>): void {
-    const was = new Set(before);
-    if (before) {
-      for (const key of before) {
-        if (after.has(key)) continue;
-        const slots = this.byKey.get(key);
-        slots?.delete(slot);
-        if (slots?.size === 0) this.byKey.delete(key);
-      }
-    }
-    for (const key of after) {
-      if (was.has(key)) continue;
-      const slots = this.byKey.get(key);
-      if (slots) slots.add(slot);
-      else this.byKey.set(key, new Set([slot]));
-    }
+  update(slot: number, before: ReadonlySet<string>, after: ReadonlySet<string>): void {
+    for (const key of before) if (!after.has(key)) this.remove(key, slot);
+    for (const key of after) if (!before.has(key)) this.add(key, slot);
+  }
+  private add(key: string, slot: number): void {
+    const slots = this.byKey.get(key);
+    if (slots === undefined) this.byKey.set(key, slot);
+    else if (typeof slots === 'number') this.byKey.set(key, new Set([slots, slot]));
+    else slots.add(slot);
+  }
+  private remove(key: string, slot: number): void {
+    const slots = this.byKey.get(key);
+    if (slots === slot) this.byKey.delete(key);
+    else if (typeof slots === 'object' && slots.delete(slot) && slots.size === 1) this.byKey.set(key, slots.values().next().value!);
   }
 }
 
@@ -81,7 +77,8 @@ const EVENT = 2;
 
 export function createStoryIndex(stories: readonly StoryCandidate[] = []): StoryIndex {
   // Stories live in numbered slots, so counting shared keys is typed-array arithmetic, not map updates.
-  const entries: ({ story: StoryCandidate; order: number; keys: StoredKeys } | undefined)[] = [];
+  // An entry keeps no copy of its keys: they are derived again from its features when it leaves the postings.
+  const entries: ({ story: StoryCandidate; order: number } | undefined)[] = [];
   const slotOf = new Map<string, number>();
   const freeSlots: number[] = [];
   const evidence = new Postings();
@@ -89,9 +86,7 @@ export function createStoryIndex(stories: readonly StoryCandidate[] = []): Story
   let counts = new Int32Array(1024);
   let flags = new Uint8Array(1024);
   let added = 0;
-  const none: ReadonlySet<number> = new Set();
-  const noKeys: ReadonlySet<string> = new Set();
-  const noStoredKeys: readonly string[] = [];
+  const noKeys: Keys = { evidence: new Set(), events: new Set(), identities: new Set() };
 
   const index: StoryIndex = {
     put(story) {
@@ -101,10 +96,11 @@ export function createStoryIndex(stories: readonly StoryCandidate[] = []): Story
         slotOf.set(story.id, slot);
       }
       const known = entries[slot];
+      const before = known ? keysOf(known.story.features) : noKeys;
       const keys = keysOf(story.features);
-      evidence.update(slot, known?.keys.evidence, keys.evidence);
-      events.update(slot, known?.keys.events, keys.events);
-      entries[slot] = { story, order: known?.order ?? added++, keys: { evidence: [...keys.evidence], events: keys.events.size > 0 ? [...keys.events] : noStoredKeys } };
+      evidence.update(slot, before.evidence, keys.evidence);
+      events.update(slot, before.events, keys.events);
+      entries[slot] = { story, order: known?.order ?? added++ };
     },
     match(features, publishedAt, rules = DEFAULT_STORY_RULES) {
       if (counts.length < entries.length) {
@@ -115,15 +111,15 @@ export function createStoryIndex(stories: readonly StoryCandidate[] = []): Story
       const touched: number[] = [];
       for (const key of mine.evidence) {
         const identity = mine.identities.has(key);
-        for (const slot of evidence.get(key) ?? none) {
+        evidence.forEach(key, (slot) => {
           const n = counts[slot]!;
           if (n === 0) touched.push(slot);
           counts[slot] = n + 1;
           if (identity) flags[slot]! |= IDENTITY;
-        }
+        });
       }
       // Event keys are evidence keys on both sides, so every slot flagged here was touched above and is reset below.
-      for (const key of mine.events) for (const slot of events.get(key) ?? none) flags[slot]! |= EVENT;
+      for (const key of mine.events) events.forEach(key, (slot) => (flags[slot]! |= EVENT));
       const candidates: { story: StoryCandidate; order: number }[] = [];
       for (const slot of touched) {
         const n = counts[slot]!;
@@ -140,8 +136,9 @@ export function createStoryIndex(stories: readonly StoryCandidate[] = []): Story
       for (const [id, slot] of slotOf) {
         const entry = entries[slot]!;
         if (entry.story.lastAt >= beforeMs) continue;
-        evidence.update(slot, entry.keys.evidence, noKeys);
-        events.update(slot, entry.keys.events, noKeys);
+        const keys = keysOf(entry.story.features);
+        evidence.update(slot, keys.evidence, noKeys.evidence);
+        events.update(slot, keys.events, noKeys.events);
         entries[slot] = undefined;
         slotOf.delete(id);
         freeSlots.push(slot);

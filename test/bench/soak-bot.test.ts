@@ -1,17 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { parseProcStatus, parsePrometheusText, startScriptNodeFlags } from '../../bench/soak-bot.ts';
+import { parseProcStatus, parsePrometheusText, parseStartScript } from '../../bench/soak-bot.ts';
 
-describe('startScriptNodeFlags', () => {
+describe('parseStartScript', () => {
   it.each([
-    { script: 'node bin/radar.mjs start', flags: [] },
-    { script: 'node --max-old-space-size=160 --max-semi-space-size=1 bin/radar.mjs start', flags: ['--max-old-space-size=160', '--max-semi-space-size=1'] },
-  ])('GIVEN "$script" THEN the soak starts the bot with $flags', ({ script, flags }) => {
-    expect(startScriptNodeFlags(script)).toEqual(flags);
+    { script: 'node bin/radar.mjs start', env: {}, flags: [] },
+    { script: 'node --max-old-space-size=160 --max-semi-space-size=1 bin/radar.mjs start', env: {}, flags: ['--max-old-space-size=160', '--max-semi-space-size=1'] },
+    { script: 'MALLOC_ARENA_MAX=2 A_B= node --v8-pool-size=1 bin/radar.mjs start', env: { MALLOC_ARENA_MAX: '2', A_B: '' }, flags: ['--v8-pool-size=1'] },
+  ])('GIVEN "$script" THEN the soak starts the bot with $env and $flags', ({ script, env, flags }) => {
+    expect(parseStartScript(script)).toEqual({ env, nodeFlags: flags });
   });
 
-  it.each(['tsx src/cli.ts start', 'node bin/radar.mjs demo', 'node --inspect foo.js bin/radar.mjs start'])('GIVEN "%s" THEN it refuses, naming the shape it expects', (script) => {
-    expect(() => startScriptNodeFlags(script)).toThrow(/expects "node \[--flags\] bin\/radar\.mjs start"/);
-  });
+  it.each(['tsx src/cli.ts start', 'node bin/radar.mjs demo', 'node --inspect foo.js bin/radar.mjs start', 'X=1 tsx bin/radar.mjs start', 'X=1'])(
+    'GIVEN "%s" THEN it refuses, naming the shape it expects',
+    (script) => {
+      expect(() => parseStartScript(script)).toThrow(/expects "\[KEY=VALUE\]\.\.\. node \[--flags\] bin\/radar\.mjs start"/);
+    },
+  );
 });
 
 describe('parseProcStatus', () => {
