@@ -161,7 +161,15 @@ interface Matcher {
   wordShapes: Uint32Array;
   /** The one-unit `words` keys, by unit: one-unit words (each CJK character) share a few shapes, nearly all taken. */
   singleUnitWords: Uint32Array;
-  /** The same for the three units keying `stems` (see prefixShapeAt). */
+  /**
+   * The shapes (units, for one-unit keys) of `words` keys all of whose rules need a next word: the commonest
+   * words ("the", "in", "a", "de", "to"), rarely followed by what their rules need. Such a key is looked up
+   * only when its shape and the next word's first unit are in `pairShapes` (see pairShape).
+   */
+  gatedShapes: Uint32Array;
+  gatedUnits: Uint32Array;
+  pairShapes: Uint32Array;
+  /** Shapes of the words that may start a `*` stem: its first units and their length (see stemShapeAt). */
   stemShapes: Uint32Array;
 }
 
@@ -178,9 +186,49 @@ function shapeAt(text: string, start: number, end: number): number {
   return ((length & 0xf) << 15) | ((text.charCodeAt(start) & 0x1f) << 10) | ((length > 1 ? text.charCodeAt(start + 1) & 0x1f : 0) << 5) | (text.charCodeAt(end - 1) & 0x1f);
 }
 
-/** Three units from `at`, 6 bits each, into 18 bits. */
-function prefixShapeAt(text: string, at: number): number {
-  return ((text.charCodeAt(at) & 0x3f) << 12) | ((text.charCodeAt(at + 1) & 0x3f) << 6) | (text.charCodeAt(at + 2) & 0x3f);
+/** Word lengths told apart by {@link stemShapeAt}: 3 to 9 units, and 10 or more. */
+const STEM_LENGTH_BUCKETS = 8;
+
+/**
+ * The first four units of a word of `length` units from `at` (three for a
+ * three-unit word), 5 bits each, and its length bucket, hashed into 19 bits.
+ * Length and fourth unit count: "the", "research" and "sector" start stem
+ * groups ("theft*", "restor*", "secure*") but none of their stems, and are
+ * among the commonest words of a post.
+ */
+function stemShapeAt(text: string, at: number, length: number): number {
+  const fourth = length > PREFIX ? text.charCodeAt(at + PREFIX) : 0;
+  return stemShape(text.charCodeAt(at), text.charCodeAt(at + 1), text.charCodeAt(at + 2), fourth, lengthBucket(length));
+}
+
+function stemShape(first: number, second: number, third: number, fourth: number, bucket: number): number {
+  const packed = ((first & 0x1f) << 18) | ((second & 0x1f) << 13) | ((third & 0x1f) << 8) | ((fourth & 0x1f) << 3) | bucket;
+  return Math.imul(packed, 0x9e3779b1) >>> 13;
+}
+
+function lengthBucket(length: number): number {
+  return Math.min(length, PREFIX + STEM_LENGTH_BUCKETS - 1) - PREFIX;
+}
+
+/** A word's shape (see shapeAt) and the first unit of the word after it, hashed into 19 bits. */
+function pairShape(shape: number, nextUnit: number): number {
+  return (Math.imul(shape, 0x9e3779b1) ^ Math.imul(nextUnit, 0x85ebca6b)) >>> 13;
+}
+
+/**
+ * The units the word after a rule's first word must start with, for every
+ * rule of `rules` (a number starts with a digit), or undefined when some rule
+ * needs no next word, or any (it is one word, or a gap follows its first).
+ */
+function nextUnits(rules: readonly Rule[]): number[] | undefined {
+  const units: number[] = [];
+  for (const rule of rules) {
+    const next = rule.elems[1];
+    if (next === undefined || next.kind === 'gap') return undefined;
+    if (next.kind === 'word') units.push(next.word.charCodeAt(0));
+    else for (let digit = 48; digit <= 57; digit++) units.push(digit);
+  }
+  return units;
 }
 
 const PREFIX = 3;
@@ -251,13 +299,36 @@ function matcherFor(lang: SentimentLanguage | undefined): Matcher {
   }
   const wordShapes = newBits(SHAPE_BITS);
   const singleUnitWords = newBits(1 << 16);
-  for (const word of byWord.keys()) {
-    setBit(wordShapes, shapeAt(word, 0, word.length));
-    if (word.length === 1) setBit(singleUnitWords, word.charCodeAt(0));
+  const pairShapes = newBits(SHAPE_BITS);
+  // A shape is gated when all the keys that have it are.
+  const ungatedShapes = newBits(SHAPE_BITS);
+  const ungatedUnits = newBits(1 << 16);
+  for (const [word, rules] of byWord) {
+    const shape = shapeAt(word, 0, word.length);
+    const next = nextUnits(rules);
+    if (next) for (const unit of next) setBit(pairShapes, pairShape(shape, unit));
+    if (word.length === 1) {
+      setBit(singleUnitWords, word.charCodeAt(0));
+      if (!next) setBit(ungatedUnits, word.charCodeAt(0));
+    } else {
+      setBit(wordShapes, shape);
+      if (!next) setBit(ungatedShapes, shape);
+    }
   }
+  const gatedShapes = wordShapes.map((bits, k) => bits & ~ungatedShapes[k]!);
+  const gatedUnits = singleUnitWords.map((bits, k) => bits & ~ungatedUnits[k]!);
   const stemShapes = newBits(SHAPE_BITS);
-  for (const prefix of byPrefix.keys()) setBit(stemShapes, prefixShapeAt(prefix, 0));
-  const matcher: Matcher = { words: createSliceTable([...byWord]), stems: createSliceTable([...groups]), numeric, wordShapes, singleUnitWords, stemShapes };
+  for (const stem of [...groups.values()].flatMap((group) => group.stems)) {
+    // Every length at which a word can start the stem (the last bucket takes all longer words), with the
+    // stem's fourth unit, or any fourth unit after a three-unit stem.
+    const [first, second, third] = [stem.charCodeAt(0), stem.charCodeAt(1), stem.charCodeAt(2)];
+    for (let bucket = lengthBucket(stem.length); bucket < STEM_LENGTH_BUCKETS; bucket++) {
+      if (stem.length > PREFIX) setBit(stemShapes, stemShape(first, second, third, stem.charCodeAt(PREFIX), bucket));
+      else if (bucket === 0) setBit(stemShapes, stemShape(first, second, third, 0, bucket));
+      else for (let fourth = 0; fourth < 32; fourth++) setBit(stemShapes, stemShape(first, second, third, fourth, bucket));
+    }
+  }
+  const matcher: Matcher = { words: createSliceTable([...byWord]), stems: createSliceTable([...groups]), numeric, wordShapes, singleUnitWords, gatedShapes, gatedUnits, pairShapes, stemShapes };
   matchers.set(key, matcher);
   return matcher;
 }
@@ -495,6 +566,28 @@ function better(f: Field, i: number, rule: Rule, best: Span | undefined, end: nu
   return best;
 }
 
+/** Where the number at token i ends for each kind of number element (see numberKind); -2 not computed yet. */
+const numberEnds = new Int32Array(12);
+
+/** An index for each combination of a number element's percent, currency and sign. */
+const numberKind = (elem: { percent: boolean; currency: boolean; sign: -1 | 0 | 1 }) => (elem.percent ? 1 : 0) | (elem.currency ? 2 : 0) | ((elem.sign + 1) << 2);
+
+/**
+ * {@link longest} over rules starting with a number: the number is read once
+ * for each kind of number element, not once per rule.
+ */
+function longestNumeric(f: Field, i: number, rules: readonly Rule[], best: Span | undefined): Span | undefined {
+  numberEnds.fill(-2);
+  for (const rule of rules) {
+    const elem = rule.elems[0] as { percent: boolean; currency: boolean; sign: -1 | 0 | 1 };
+    const kind = numberKind(elem);
+    if (numberEnds[kind] === -2) numberEnds[kind] = numberEnd(f, i, elem.percent, elem.currency, elem.sign);
+    const end = numberEnds[kind]!;
+    if (end >= 0) best = better(f, i, rule, best, matchRule(f, rule, end, 1));
+  }
+  return best;
+}
+
 /** Which stems of a group word i starts with; scratch for {@link longestStemmed}, grown with the lexicons. */
 let stemStarts = new Uint8Array(0);
 
@@ -527,6 +620,21 @@ function longestStemmed(f: Field, i: number, group: StemGroup | undefined, best:
   return best;
 }
 
+/** Whether word i, text[start, end), may be the first word of a rule of `matcher.words`: a filter, no false negatives. */
+function mayStartWordRule(matcher: Matcher, f: Field, i: number, start: number, end: number): boolean {
+  const { folded } = f;
+  const shape = shapeAt(folded, start, end);
+  if (end - start === 1) {
+    const unit = folded.charCodeAt(start);
+    if (!hasBit(matcher.singleUnitWords, unit)) return false;
+    if (!hasBit(matcher.gatedUnits, unit)) return true;
+  } else {
+    if (!hasBit(matcher.wordShapes, shape)) return false;
+    if (!hasBit(matcher.gatedShapes, shape)) return true;
+  }
+  return i + 1 < f.count && hasBit(matcher.pairShapes, pairShape(shape, folded.charCodeAt(f.starts[i + 1]!)));
+}
+
 /** Leftmost-longest matching: at each word the longest pattern wins, so "drops lawsuit" beats "drops". */
 function findSpans(f: Field, matcher: Matcher): Span[] {
   const spans: Span[] = [];
@@ -536,13 +644,13 @@ function findSpans(f: Field, matcher: Matcher): Span[] {
     const start = starts[i]!;
     const end = ends[i]!;
     let best: Span | undefined;
-    if (end - start === 1 ? hasBit(matcher.singleUnitWords, folded.charCodeAt(start)) : hasBit(matcher.wordShapes, shapeAt(folded, start, end))) {
+    if (mayStartWordRule(matcher, f, i, start, end)) {
       best = longest(f, i, lookupSlice(matcher.words, hashSlice(folded, start, end), folded, start, end), undefined, true);
     }
-    if (end - start >= PREFIX && hasBit(matcher.stemShapes, prefixShapeAt(folded, start))) {
+    if (end - start >= PREFIX && hasBit(matcher.stemShapes, stemShapeAt(folded, start, end - start))) {
       best = longestStemmed(f, i, lookupSlice(matcher.stems, hashSlice(folded, start, start + PREFIX), folded, start, start + PREFIX), best);
     }
-    if (isAmountAt(folded, start, end)) best = longest(f, i, matcher.numeric, best);
+    if (isAmountAt(folded, start, end)) best = longestNumeric(f, i, matcher.numeric, best);
     if (best) {
       spans.push(best);
       i = best.end;

@@ -38,11 +38,42 @@ export function createSliceTable<V>(entries: readonly (readonly [string, V])[]):
   while (size < entries.length * 3) size *= 2;
   const table: SliceTable<V> = { keys: [], values: [], slots: new Int32Array(size), mask: size - 1 };
   for (const [key, value] of entries) {
-    let slot = hashSlice(key, 0, key.length) & table.mask;
-    while (table.slots[slot] !== 0) slot = (slot + 1) & table.mask;
     table.keys.push(key);
     table.values.push(value);
-    table.slots[slot] = table.keys.length;
+    placeKey(table, table.keys.length - 1);
   }
   return table;
+}
+
+/**
+ * A {@link SliceTable} filled while texts are read: answers computed for a
+ * word once, then found by the word's letters in later texts without making
+ * its string again. Holds at most `maxKeys` keys (the first ones seen).
+ */
+export interface SliceMemo<V> extends SliceTable<V> {
+  readonly maxKeys: number;
+}
+
+export function createSliceMemo<V>(maxKeys: number): SliceMemo<V> {
+  return { keys: [], values: [], slots: new Int32Array(64), mask: 63, maxKeys };
+}
+
+/** Add `key` (absent from the memo) with its value; ignored once the memo is full. */
+export function rememberSlice<V>(memo: SliceMemo<V>, key: string, value: V): void {
+  if (memo.keys.length >= memo.maxKeys) return;
+  memo.keys.push(key);
+  memo.values.push(value);
+  // A third of the slots used at most, as in createSliceTable.
+  if (memo.keys.length * 3 > memo.slots.length) {
+    memo.slots = new Int32Array(memo.slots.length * 2);
+    memo.mask = memo.slots.length - 1;
+    for (let k = 0; k < memo.keys.length; k++) placeKey(memo, k);
+  } else placeKey(memo, memo.keys.length - 1);
+}
+
+function placeKey<V>(table: SliceTable<V>, k: number): void {
+  const key = table.keys[k]!;
+  let slot = hashSlice(key, 0, key.length) & table.mask;
+  while (table.slots[slot] !== 0) slot = (slot + 1) & table.mask;
+  table.slots[slot] = k + 1;
 }

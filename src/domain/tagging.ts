@@ -15,7 +15,7 @@
 import { compilePatternSet, MAX_PATTERN_TEXT_CHARS, type PatternSet } from './admin-patterns.ts';
 import type { Taxonomy, TokenDef } from './taxonomy.ts';
 import { foldedInPlace, foldTerm, indonesianStem, keepsIndonesianForm, preparePost, scanWords, splitCamelCase, WordFlag, wordOf, wordScanOf, type LazyWordScan, type PreparedPost, type PreparedText, type WordScan } from './text.ts';
-import { createSliceTable, lowerAsciiHash, type SliceTable } from './slice-table.ts';
+import { createSliceMemo, createSliceTable, lowerAsciiHash, rememberSlice, type SliceMemo, type SliceTable } from './slice-table.ts';
 
 export type Field = 'title' | 'text';
 
@@ -89,6 +89,13 @@ interface PhrasePattern {
    * "the" in "The Graph Network" or "de" in "de l'entraînement à l'inférence" trigger no lookups.
    */
   anchor: number;
+  /**
+   * A word next to the anchor (its offset from the anchor) and the unit its folded form starts with
+   * (-1: none to test, a one-word phrase or an Indonesian key): tested first, it rules out most phrases
+   * found by their anchor ("AI" anchors a score of Chinese, Japanese and Korean phrases).
+   */
+  probe: number;
+  probeUnit: number;
   target: Target;
   lang: string;
 }
@@ -147,9 +154,16 @@ export interface Tagger {
    * as in menyensor → sensor), so a word without any of these trigrams is not stemmed at all.
    */
   readonly idTrigrams: Uint32Array | undefined;
+  /**
+   * @internal Indonesian phrases anchored on the affix-stripped key of a lower-case ASCII word (null: none),
+   * memoized by the word: a post repeats its words, and feeds repeat each other's.
+   */
+  readonly idAnchors: SliceMemo<PhrasePattern[] | null>;
 }
 
 const STEM_KEY_LENGTH = 3;
+/** Words whose Indonesian key a tagger remembers (see Tagger.idAnchors): a few MB at most. */
+const MAX_MEMOIZED_WORDS = 50_000;
 /** Languages whose keywords match with affixes stripped (Indonesian, Malay). */
 const AFFIXING_LANGUAGES = new Set(['id', 'ms']);
 /**
@@ -308,7 +322,11 @@ export function compileTagger(taxonomy: Taxonomy): Tagger {
     const exact = longest(EXACT);
     const affixed = longest(ID_STEM);
     const anchor = exact >= 0 ? exact : affixed >= 0 ? affixed : longest(PREFIX);
-    const pattern: PhrasePattern = { term, words, target, lang, anchor };
+    // The word before the anchor, or after it when the anchor comes first; none in a one-word phrase.
+    const probe = anchor > 0 ? -1 : 1;
+    const probed = words[anchor + probe];
+    const probeUnit = probed === undefined || probed.mode === ID_STEM ? -1 : probed.word.charCodeAt(0);
+    const pattern: PhrasePattern = { term, words, anchor, probe, probeUnit, target, lang };
     const word = words[anchor]!;
     if (word.mode === PREFIX) addTo(stems, stemKey(word.word), pattern);
     else if (word.mode === ID_STEM) {
@@ -351,7 +369,8 @@ export function compileTagger(taxonomy: Taxonomy): Tagger {
   const stemFirst = newBits(1 << 15);
   for (const list of stems.values()) for (const p of list) setBit(stemFirst, stemPrefixKey(p.words[p.anchor]!.word));
   const asciiEntries = createAsciiTable(entries);
-  return { taxonomy, problems, entries, asciiEntries, shapes, singleUnitKeys, stems, stemFirst, patterns: set, patternTargets: regexes, vocabulary, hasIndonesian, idTrigrams };
+  const idAnchors = createSliceMemo<PhrasePattern[] | null>(MAX_MEMOIZED_WORDS);
+  return { taxonomy, problems, entries, asciiEntries, shapes, singleUnitKeys, stems, stemFirst, patterns: set, patternTargets: regexes, vocabulary, hasIndonesian, idTrigrams, idAnchors };
 }
 
 // ── Scanning ─────────────────────────────────────────────────────────────────
@@ -397,11 +416,18 @@ function phraseMatchesAt(pattern: PhrasePattern, state: FieldState, i: number): 
   const n = pattern.words.length;
   const start = i - pattern.anchor;
   if (start < 0 || start + n > scan.words.length) return -1;
+  if (pattern.probeUnit >= 0 && firstUnitOf(scan, i + pattern.probe) !== pattern.probeUnit) return -1;
   // The index found the anchor by its exact form or Indonesian key; a `*` stem only by its first letters.
   const anchor = pattern.words[pattern.anchor]!;
   if (anchor.mode === PREFIX ? !wordMatches(anchor, state, i) : anchor.capital && (scan.flags[i]! & WordFlag.Capital) === 0) return -1;
   for (let k = 0; k < n; k++) if (k !== pattern.anchor && !wordMatches(pattern.words[k]!, state, start + k)) return -1;
   return start;
+}
+
+/** The first unit of word `i`'s folded form (`| 0x20` lower-cases the first letter of an ASCII word not made yet). */
+function firstUnitOf(scan: LazyWordScan, i: number): number {
+  const made = scan.words[i];
+  return made === undefined ? scan.text.charCodeAt(scan.starts[i]!) | 0x20 : made.charCodeAt(0);
 }
 
 function spanOf(state: FieldState, from: number, to: number): { start: number; end: number; text: string } {
@@ -541,17 +567,23 @@ function scanSequence(tagger: Tagger, state: FieldState, hits: Hit[], nested: bo
     if (affixes && (f & WordFlag.AsciiLetters) !== 0) {
       // Most words cannot carry an affix: they are their own key, and `entry` already says whether it is one.
       if (keepsIndonesianForm(text, starts[i]!, ends[i]!)) addPhraseHits(entry?.idPhrases, state, i, hits);
-      else if (mayBeIndonesianAnchor(tagger.idTrigrams, text, starts[i]!, ends[i]!)) {
-        const word = wordOf(scan, i);
-        const key = indonesianStem(word);
-        addPhraseHits(key === word ? entry?.idPhrases : entries.get(key)?.idPhrases, state, i, hits);
-      }
+      else if (mayBeIndonesianAnchor(tagger.idTrigrams, text, starts[i]!, ends[i]!)) addPhraseHits(indonesianAnchorPhrases(tagger, scan, i), state, i, hits);
     }
     if (!nested && (f & WordFlag.Hashtag) !== 0) {
       const expanded = hashtagWords(state, i, tagger);
       if (expanded) scanSequence(tagger, { field: state.field, scan: expanded, affixes: state.affixes }, hits, true);
     }
   }
+}
+
+/** The Indonesian phrases anchored on the affix-stripped key of ASCII word `i`, if any. */
+function indonesianAnchorPhrases(tagger: Tagger, scan: LazyWordScan, i: number): PhrasePattern[] | undefined {
+  const memoized = lookupAscii(tagger.idAnchors, scan.text, scan.starts[i]!, scan.ends[i]!);
+  if (memoized !== undefined) return memoized ?? undefined;
+  const word = wordOf(scan, i);
+  const phrases = tagger.entries.get(indonesianStem(word))?.idPhrases;
+  rememberSlice(tagger.idAnchors, word, phrases ?? null);
+  return phrases;
 }
 
 /** Whether a word of the text (its string `made`, or ASCII text[start, end) when not made) may be an `entries` key. */
@@ -686,34 +718,71 @@ export function tagPreparedPost(tagger: Tagger, post: PreparedPost, options: Tag
   for (const theme of tagger.taxonomy.themes) {
     const list = themeHits.get(theme.id);
     if (!list || excluded.has(theme.id)) continue;
-    const kept = preferLanguage(list, options.language);
-    const score = scoreHits(kept);
-    if (score >= theme.minScore) themes.push({ id: theme.id, name: theme.name, score, matches: report(kept) });
+    const tag = orderSpans(list, options.language);
+    const score = scoreHits(tag);
+    if (score >= theme.minScore) themes.push({ id: theme.id, name: theme.name, score, matches: report(tag, false) });
   }
   const tokens: TokenTag[] = [];
   for (const token of tagger.taxonomy.tokens) {
     const list = tokenHits.get(token.symbol);
     if (!list) continue;
-    const kept = preferLanguage(list, options.language);
+    const tag = orderSpans(list, options.language);
     // "NEAR" inside "NEAR Protocol" explains nothing the name does not.
-    const inside = containedHits(kept);
-    tokens.push({ symbol: token.symbol, score: scoreHits(kept), matches: report(kept.filter((_, i) => !inside.has(i))) });
+    tokens.push({ symbol: token.symbol, score: scoreHits(tag), matches: report(tag, true) });
   }
   themes.sort((a, b) => b.score - a.score);
   tokens.sort((a, b) => b.score - a.score);
   return { themes, tokens };
 }
 
-function report(hits: Hit[]): Match[] {
-  const sorted = [...hits].sort((a, b) => fieldOrder(a) - fieldOrder(b) || a.match.start - b.match.start || b.match.end - a.match.end);
-  return sorted.slice(0, MAX_MATCHES_REPORTED).map((h) => h.match);
+/**
+ * One tag's hits, one per span (see preferLanguage), with their spans in order
+ * (by field, then start, longest first; ties keep their order) and which lie
+ * inside another's: sorted once, for the score and the report alike.
+ */
+interface OrderedHits {
+  hits: Hit[];
+  order: number[];
+  inside: Uint8Array;
 }
 
+const compareSpans = (a: Hit, b: Hit) => fieldOrder(a) - fieldOrder(b) || a.match.start - b.match.start || b.match.end - a.match.end;
 const fieldOrder = (h: Hit) => (h.match.field === 'title' ? 0 : 1);
+
+function orderSpans(list: Hit[], language: string | undefined): OrderedHits {
+  let hits = list;
+  let order = spanOrder(hits);
+  if (sharesSpan(hits, order)) {
+    hits = preferLanguage(hits, language);
+    order = spanOrder(hits);
+  }
+  return { hits, order, inside: containedHits(hits, order) };
+}
+
+function spanOrder(hits: readonly Hit[]): number[] {
+  const order = hits.map((_, i) => i);
+  // Hits arrive in reading order, so most lists are in order already and need no sort.
+  if (!inSpanOrder(hits)) order.sort((a, b) => compareSpans(hits[a]!, hits[b]!));
+  return order;
+}
+
+function inSpanOrder(hits: readonly Hit[]): boolean {
+  for (let i = 1; i < hits.length; i++) if (compareSpans(hits[i - 1]!, hits[i]!) > 0) return false;
+  return true;
+}
+
+/** The matches to show, in span order, without those inside another match when `skipInside`. */
+function report({ hits, order, inside }: OrderedHits, skipInside: boolean): Match[] {
+  const matches: Match[] = [];
+  for (const idx of order) {
+    if (matches.length === MAX_MATCHES_REPORTED) break;
+    if (!skipInside || inside[idx] === 0) matches.push(hits[idx]!.match);
+  }
+  return matches;
+}
 
 /** One span matched by keywords of several languages is reported once, in the post's language when possible. */
 function preferLanguage(hits: Hit[], language: string | undefined): Hit[] {
-  if (hits.length < 2) return hits;
   const bySpan = new Map<string, Hit>();
   const rank = (h: Hit) => (h.match.lang === language ? 0 : h.match.lang === 'any' ? 1 : 2);
   for (const hit of hits) {
@@ -724,17 +793,23 @@ function preferLanguage(hits: Hit[], language: string | undefined): Hit[] {
   return bySpan.size === hits.length ? hits : [...bySpan.values()];
 }
 
+/** Whether two hits have the same span (rare: then preferLanguage keys them); such hits are next to each other in span order. */
+function sharesSpan(hits: readonly Hit[], order: readonly number[]): boolean {
+  for (let k = 1; k < order.length; k++) if (compareSpans(hits[order[k - 1]!]!, hits[order[k]!]!) === 0) return true;
+  return false;
+}
+
 /**
  * Each distinct term counts its best weight (×1.5 in the title) once, repeats
  * add a small bonus, and a match inside a longer match of the same tag adds
  * nothing ("descentraliz*" inside "inferência descentralizada").
  */
-function scoreHits(hits: Hit[]): number {
+function scoreHits({ hits, inside }: OrderedHits): number {
   const best = new Map<string, number>();
   let repeats = 0;
-  const inside = containedHits(hits);
-  hits.forEach((hit, idx) => {
-    if (inside.has(idx)) return;
+  for (let idx = 0; idx < hits.length; idx++) {
+    if (inside[idx] === 1) continue;
+    const hit = hits[idx]!;
     const weight = hit.target.kind === 'exclude' ? 0 : hit.target.weight;
     const w = weight * (hit.match.field === 'title' ? TITLE_BOOST : 1);
     const prev = best.get(hit.match.term);
@@ -743,22 +818,15 @@ function scoreHits(hits: Hit[]): number {
       repeats++;
       if (w > prev) best.set(hit.match.term, w);
     }
-  });
+  }
   let score = 0;
   for (const w of best.values()) score += w;
   return round2(score + REPEAT_BONUS * Math.min(repeats, MAX_REPEATS_COUNTED));
 }
 
-/** Indexes of hits whose span lies inside another hit's longer span in the same field. */
-function containedHits(hits: Hit[]): Set<number> {
-  const inside = new Set<number>();
-  if (hits.length < 2) return inside;
-  const order = hits.map((_, i) => i);
-  order.sort((a, b) => {
-    const x = hits[a]!.match;
-    const y = hits[b]!.match;
-    return fieldOrder(hits[a]!) - fieldOrder(hits[b]!) || x.start - y.start || y.end - x.end;
-  });
+/** For each hit (1), whether its span lies inside another hit's longer span in the same field. */
+function containedHits(hits: readonly Hit[], order: readonly number[]): Uint8Array {
+  const inside = new Uint8Array(hits.length);
   // Sweep by start: a span ending before the furthest end seen in its field is inside an earlier one.
   let field: Field | undefined;
   let maxEnd = -1;
@@ -768,7 +836,7 @@ function containedHits(hits: Hit[]): Set<number> {
       field = m.field;
       maxEnd = -1;
     }
-    if (m.end <= maxEnd) inside.add(idx);
+    if (m.end <= maxEnd) inside[idx] = 1;
     else maxEnd = m.end;
   }
   return inside;

@@ -28,6 +28,8 @@ interface CharInfo {
   kind: 0 | 1 | 2 | 3;
   upper: boolean;
   lower: boolean;
+  /** NFC leaves any text of such characters and ASCII as it is (see nfcStable). */
+  nfcStable: boolean;
 }
 
 const SEPARATOR = 0;
@@ -87,20 +89,32 @@ function charInfo(cp: number): CharInfo {
   if (IS_MARK.test(ch) || (cp >= 0xff9e && cp <= 0xff9f) || (cp >= 0x309b && cp <= 0x309c)) {
     // Voiced sound marks, half-width (ﾞ) or spacing (゛), compose with the kana before them, as combining marks do.
     // A combining mark after a letter (decomposed input): part of the word, folds to nothing when it is an accent.
-    info = { folded: VOICING[cp] ?? stripDiacritics(ch), kind: MARK, upper: false, lower: false };
+    info = { folded: VOICING[cp] ?? stripDiacritics(ch), kind: MARK, upper: false, lower: false, nfcStable: false };
   } else if (LETTER_OR_DIGIT.test(ch)) {
     let folded = stripDiacritics(ch.normalize('NFKD')).normalize('NFC').toLowerCase();
     let spelled = '';
     for (const part of folded) spelled += SPELLED_OUT[part] ?? part;
     folded = spelled;
-    info = { folded, kind: UNSPACED.test(ch) ? UNSPACED_CHAR : WORD, upper: IS_UPPER.test(ch), lower: IS_LOWER.test(ch) };
+    info = { folded, kind: UNSPACED.test(ch) ? UNSPACED_CHAR : WORD, upper: IS_UPPER.test(ch), lower: IS_LOWER.test(ch), nfcStable: nfcStable(cp, ch) };
   } else {
     // Punctuation and symbols stay as they are: "™" must not become the letters "tm" glued to a name.
-    info = { folded: ch, kind: SEPARATOR, upper: false, lower: false };
+    info = { folded: ch, kind: SEPARATOR, upper: false, lower: false, nfcStable: nfcStable(cp, ch) };
   }
   if (cp < 0x10000) bmpCache[cp] = info;
   else if (astralCache.size < MAX_CACHED_ASTRAL) astralCache.set(cp, info);
   return info;
+}
+
+/**
+ * Whether NFC leaves any text made of this character (not a mark: marks never
+ * are), other such characters and ASCII as it is: NFC alone leaves it, and it
+ * is not one that composes with the character before it (Hangul vowel and
+ * final jamo) nor half of a surrogate pair.
+ */
+function nfcStable(cp: number, ch: string): boolean {
+  if (cp >= 0xd800 && cp <= 0xdfff) return false;
+  if ((cp >= 0x1100 && cp <= 0x11ff) || (cp >= 0xa960 && cp <= 0xa97f) || (cp >= 0xd7b0 && cp <= 0xd7ff)) return false;
+  return ch.normalize('NFC') === ch;
 }
 
 /** Fold a string for matching; see {@link FoldedText}. */
@@ -320,9 +334,16 @@ export function scanWordsLazy(input: string): LazyWordScan {
   if (resumeAt < 0) return scan;
   // NFC leaves the ASCII text before the first other character alone, except the character right before
   // it, which a combining mark may compose with ("<" + U+0338 is "≮"): the words read before that stand.
-  scan.text = toNfc(input);
+  // The rest is read as it is, as nearly all text is NFC already (normalize() would copy it to find that
+  // out), and normalized and read again only if a character that NFC may change turns up.
   scan.ascii = false;
-  scanMixedWords(scan, resumeAt);
+  const asciiWords = scan.starts.length;
+  if (!scanMixedWords(scan, resumeAt, true)) {
+    for (const list of [scan.words, scan.starts, scan.ends, scan.flags]) list.length = asciiWords;
+    scan.unspaced = false;
+    scan.text = input.normalize('NFC');
+    scanMixedWords(scan, resumeAt, false);
+  }
   return scan;
 }
 
@@ -400,8 +421,12 @@ function pushWord(scan: LazyWordScan, word: string | undefined, from: number, to
   scan.flags.push(f);
 }
 
-/** Read the words of `scan.text` (NFC, with non-ASCII characters) from `i` on, a word boundary, into `scan`. */
-function scanMixedWords(scan: LazyWordScan, i: number): void {
+/**
+ * Read the words of `scan.text` (NFC, with non-ASCII characters) from `i` on,
+ * a word boundary, into `scan`. When `untilNotNfc`, `scan.text` is the input
+ * as it came: stops, returning false, at a character NFC may change.
+ */
+function scanMixedWords(scan: LazyWordScan, i: number, untilNotNfc: boolean): boolean {
   const { text, words, ends, flags } = scan;
   const n = text.length;
   // The word being read, when it has non-ASCII letters (ASCII words are read in one inner loop).
@@ -466,6 +491,7 @@ function scanMixedWords(scan: LazyWordScan, i: number): void {
     const cp = text.codePointAt(i)!;
     const width = cp > 0xffff ? 2 : 1;
     const info = charInfo(cp);
+    if (untilNotNfc && !info.nfcStable) return false;
     const last = words.length - 1;
     if (info.kind === MARK && start < 0 && last >= 0 && ends[last] === i && flags[last]! & WordFlag.Unspaced) {
       // A voicing mark after a kana (half-width "ｶﾞ"): part of that character.
@@ -493,6 +519,7 @@ function scanMixedWords(scan: LazyWordScan, i: number): void {
     i += width;
   }
   if (start >= 0 && folded.length > 0) pushWord(scan, folded, start, n, mixedWordFlags(text, start, hasUpper, hasLower, camel) | tagFlag(text, start));
+  return true;
 }
 
 // ── Prepared text ────────────────────────────────────────────────────────────
@@ -623,10 +650,6 @@ const ASCII_CLASS_BIT = Uint8Array.from(ASCII_CLASS, (k) => ASCII_BITS[k]!);
 function continuesWord(text: string, i: number): boolean {
   const kind = charInfo(text.codePointAt(i)!).kind;
   return kind === WORD || kind === MARK;
-}
-
-function toNfc(s: string): string {
-  return s.normalize('NFC');
 }
 
 function isWordCharAt(text: string, i: number): boolean {
