@@ -3,7 +3,7 @@
  * Only draws: what to show was decided in domain/charts.ts. Sinks call this
  * through {@link renderChartSafely}, so a failure here never blocks an alert.
  */
-import { createCanvas } from '@napi-rs/canvas';
+import { createCanvas, type Canvas } from '@napi-rs/canvas';
 import { Chart, registerables, type ChartConfiguration, type Plugin } from 'chart.js';
 import type { BarChartSpec, ChartSpec, MoveChartSpec } from '../../domain/charts.ts';
 import { CHART_BASELINE } from '../../domain/charts.ts';
@@ -25,14 +25,28 @@ const PALETTE = {
 } as const;
 
 let registered = false;
+/**
+ * One canvas, drawn over by every render. A canvas's pixels and Skia's state for it live outside the JS heap,
+ * freed only when V8 collects the canvas, and it does not count them: a new canvas per chart left ~25 MB more
+ * resident in a bot that rendered a chart every few seconds.
+ */
+let canvas: Canvas | undefined;
+/** Renders run one at a time: the next one would draw on the canvas while the last is being encoded. */
+let queue: Promise<unknown> = Promise.resolve();
 
 /** Render `spec` as a PNG. Throws on a spec it cannot draw (callers degrade to no chart). */
-export async function renderChartPng(spec: ChartSpec, size: { width: number; height: number } = CHART_SIZE): Promise<Buffer> {
+export function renderChartPng(spec: ChartSpec, size: { width: number; height: number } = CHART_SIZE): Promise<Buffer> {
+  const rendered = queue.then(() => draw(spec, size));
+  queue = rendered.catch(() => undefined);
+  return rendered;
+}
+
+async function draw(spec: ChartSpec, size: { width: number; height: number }): Promise<Buffer> {
   if (!registered) {
     Chart.register(...registerables);
     registered = true;
   }
-  const canvas = createCanvas(size.width, size.height);
+  if (canvas?.width !== size.width || canvas.height !== size.height) canvas = createCanvas(size.width, size.height);
   const config = spec.type === 'move' ? moveChart(spec) : barChart(spec);
   // chart.js only needs the 2D context API, which @napi-rs/canvas implements; its types name the DOM's.
   const chart = new Chart(canvas.getContext('2d') as unknown as ConstructorParameters<typeof Chart>[0], config as ChartConfiguration);

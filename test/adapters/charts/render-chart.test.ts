@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { CHART_FILENAME, lazyChartRenderer, renderChartSafely } from '../../../src/adapters/charts/chart-renderer.ts';
+import { cachedChartRenderer, CHART_FILENAME, lazyChartRenderer, renderChartSafely } from '../../../src/adapters/charts/chart-renderer.ts';
 import { CHART_SIZE, renderChartPng } from '../../../src/adapters/charts/render-chart.ts';
 import type { Candle } from '../../../src/domain/candles.ts';
 import { buildMoveChartSpec, buildMovesBarChartSpec, CHART_LIMITS, type MoveChartSpec } from '../../../src/domain/charts.ts';
@@ -108,9 +108,61 @@ describe('renderChartPng', () => {
     expect(pngSize(await renderChartPng(spec, { width: 400, height: 200 }))).toEqual({ width: 400, height: 200 });
   });
 
+  it('GIVEN renders started together THEN each image is the one its spec draws alone (they share one canvas)', async () => {
+    const up = buildMoveChartSpec({ move: sampleMove(), candles: TAO, benchmark: BTC, timeframeMs: H })!;
+    const down = buildMoveChartSpec({ move: sampleMove({ direction: 'down', return: -0.2 }), candles: TAO, timeframeMs: H })!;
+    const bars = buildMovesBarChartSpec([{ symbol: 'TAO', windowMinutes: 60, return: 0.1 }], 'Moves')!;
+    const alone = [await renderChartPng(up), await renderChartPng(down), await renderChartPng(bars)];
+    const together = await Promise.all([renderChartPng(up), renderChartPng(down), renderChartPng(bars), renderChartPng(up)]);
+    expect(together.map((png) => Buffer.from(png).toString('base64'))).toEqual([...alone, alone[0]!].map((png) => Buffer.from(png).toString('base64')));
+    expect(alone[0]).not.toEqual(alone[1]);
+  });
+
+  it('GIVEN a render that throws THEN the next one still draws', async () => {
+    const broken = { type: 'nonsense' } as unknown as Parameters<typeof renderChartPng>[0];
+    const failed = renderChartPng(broken);
+    const next = renderChartPng(buildMovesBarChartSpec([{ symbol: 'TAO', windowMinutes: 60, return: 0.1 }], 'Moves')!);
+    await expect(failed).rejects.toThrow();
+    expect(pngSize(await next)).toEqual(CHART_SIZE);
+  });
+
   it('GIVEN a bar spec THEN a PNG', async () => {
     const spec = buildMovesBarChartSpec([{ symbol: 'TAO', windowMinutes: 1440, return: 0.25 }, { symbol: 'FET', windowMinutes: 60, return: -0.06 }], 'Moves')!;
     expect(pngSize(await renderChartPng(spec))).toEqual(CHART_SIZE);
+  });
+});
+
+describe('cachedChartRenderer', () => {
+  const spec = (symbol: string) => buildMovesBarChartSpec([{ symbol, windowMinutes: 60, return: 0.1 }], 'Moves')!;
+  const image = (n: number) => new Uint8Array([n]);
+
+  it('GIVEN the same spec twice (two destinations, a retry) THEN it is drawn once', async () => {
+    const render = vi.fn(async () => image(1));
+    const charts = cachedChartRenderer(render);
+    expect(await charts(spec('TAO'))).toEqual(image(1));
+    expect(await charts(spec('TAO'))).toEqual(image(1));
+    expect(render).toHaveBeenCalledTimes(1);
+  });
+
+  it('GIVEN more specs than it keeps THEN the least recently used is drawn again', async () => {
+    let n = 0;
+    const render = vi.fn(async () => image(++n));
+    const charts = cachedChartRenderer(render, 2);
+    await charts(spec('A'));
+    await charts(spec('B'));
+    await charts(spec('A')); // A is now the most recent
+    await charts(spec('C')); // evicts B
+    expect(await charts(spec('A'))).toEqual(image(1));
+    expect(await charts(spec('B'))).toEqual(image(4));
+    expect(render).toHaveBeenCalledTimes(4);
+  });
+
+  it('GIVEN a render that failed THEN the next request draws again', async () => {
+    const render = vi.fn().mockRejectedValueOnce(new Error('canvas exploded')).mockResolvedValue(image(2));
+    const charts = cachedChartRenderer(render);
+    await expect(charts(spec('TAO'))).rejects.toThrow('canvas exploded');
+    expect(await charts(spec('TAO'))).toEqual(image(2));
+    expect(render).toHaveBeenCalledTimes(2);
   });
 });
 
