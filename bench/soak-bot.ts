@@ -8,7 +8,7 @@
  * (prom-client's default process metrics: heap used, external). The bot's
  * pino lines on stdout are handed to `onLog` as parsed records.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -138,7 +138,18 @@ async function freePort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Runs `radar --help` once, so that bin/radar.mjs compiles its bundle now if the sources changed: the first
+ * start after an install or upgrade does that once (~1 s, its RSS peak briefly higher), and the soak measures
+ * the running bot. Throws with the command's output when it fails.
+ */
+export function prebuildBundle(env: Readonly<Record<string, string>>): void {
+  const result = spawnSync(process.execPath, ['bin/radar.mjs', '--help'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`radar --help failed (exit ${result.status}): ${(result.stderr || result.stdout || String(result.error)).slice(0, 2_000)}`);
+}
+
 export async function startSoakBot(options: SoakBotOptions): Promise<SoakBot> {
+  prebuildBundle(options.env);
   const httpPort = await freePort();
   const flags = [...options.nodeFlags];
   if (options.heapSnapshotDir) flags.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${options.heapSnapshotDir}`);
