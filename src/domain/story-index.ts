@@ -30,6 +30,15 @@ interface Keys {
   identities: Set<string>;
 }
 
+/**
+ * What an indexed story keeps of its keys: enough to take it out of the posting lists again.
+ * Arrays, not Sets: tens of thousands of stories are indexed, and only a post's own keys are looked up.
+ */
+interface StoredKeys {
+  evidence: readonly string[];
+  events: readonly string[];
+}
+
 function keysOf(features: readonly string[]): Keys {
   const keys: Keys = { evidence: new Set(), events: new Set(), identities: new Set() };
   for (const feature of features) {
@@ -49,15 +58,15 @@ function keysOf(features: readonly string[]): Keys {
  */
 class Postings {
   private readonly byKey = new Map<string, number | Set<number>>();
-  forEach(key: string, visit: (slot: number) => void): void {
-    const slots = this.byKey.get(key);
-    if (typeof slots === 'number') visit(slots);
-    else slots?.forEach((slot) => visit(slot));
+  /** The slots of `key`: one slot number, a Set of several, or undefined. */
+  get(key: string): number | ReadonlySet<number> | undefined {
+    return this.byKey.get(key);
   }
   /** Move `slot` from the keys of `before` to the keys of `after`. */
-  update(slot: number, before: ReadonlySet<string>, after: ReadonlySet<string>): void {
+  update(slot: number, before: readonly string[], after: ReadonlySet<string>): void {
+    const was = new Set(before);
     for (const key of before) if (!after.has(key)) this.remove(key, slot);
-    for (const key of after) if (!before.has(key)) this.add(key, slot);
+    for (const key of after) if (!was.has(key)) this.add(key, slot);
   }
   private add(key: string, slot: number): void {
     const slots = this.byKey.get(key);
@@ -77,8 +86,7 @@ const EVENT = 2;
 
 export function createStoryIndex(stories: readonly StoryCandidate[] = []): StoryIndex {
   // Stories live in numbered slots, so counting shared keys is typed-array arithmetic, not map updates.
-  // An entry keeps no copy of its keys: they are derived again from its features when it leaves the postings.
-  const entries: ({ story: StoryCandidate; order: number } | undefined)[] = [];
+  const entries: ({ story: StoryCandidate; order: number; keys: StoredKeys } | undefined)[] = [];
   const slotOf = new Map<string, number>();
   const freeSlots: number[] = [];
   const evidence = new Postings();
@@ -86,7 +94,8 @@ export function createStoryIndex(stories: readonly StoryCandidate[] = []): Story
   let counts = new Int32Array(1024);
   let flags = new Uint8Array(1024);
   let added = 0;
-  const noKeys: Keys = { evidence: new Set(), events: new Set(), identities: new Set() };
+  const noKeys: ReadonlySet<string> = new Set();
+  const noStoredKeys: readonly string[] = [];
 
   const index: StoryIndex = {
     put(story) {
@@ -96,11 +105,10 @@ export function createStoryIndex(stories: readonly StoryCandidate[] = []): Story
         slotOf.set(story.id, slot);
       }
       const known = entries[slot];
-      const before = known ? keysOf(known.story.features) : noKeys;
       const keys = keysOf(story.features);
-      evidence.update(slot, before.evidence, keys.evidence);
-      events.update(slot, before.events, keys.events);
-      entries[slot] = { story, order: known?.order ?? added++ };
+      evidence.update(slot, known?.keys.evidence ?? noStoredKeys, keys.evidence);
+      events.update(slot, known?.keys.events ?? noStoredKeys, keys.events);
+      entries[slot] = { story, order: known?.order ?? added++, keys: { evidence: [...keys.evidence], events: keys.events.size > 0 ? [...keys.events] : noStoredKeys } };
     },
     match(features, publishedAt, rules = DEFAULT_STORY_RULES) {
       if (counts.length < entries.length) {
@@ -109,17 +117,24 @@ export function createStoryIndex(stories: readonly StoryCandidate[] = []): Story
       }
       const mine = keysOf(features);
       const touched: number[] = [];
+      const count = (slot: number, identity: boolean) => {
+        const n = counts[slot]!;
+        if (n === 0) touched.push(slot);
+        counts[slot] = n + 1;
+        if (identity) flags[slot]! |= IDENTITY;
+      };
       for (const key of mine.evidence) {
         const identity = mine.identities.has(key);
-        evidence.forEach(key, (slot) => {
-          const n = counts[slot]!;
-          if (n === 0) touched.push(slot);
-          counts[slot] = n + 1;
-          if (identity) flags[slot]! |= IDENTITY;
-        });
+        const slots = evidence.get(key);
+        if (typeof slots === 'number') count(slots, identity);
+        else if (slots) for (const slot of slots) count(slot, identity);
       }
       // Event keys are evidence keys on both sides, so every slot flagged here was touched above and is reset below.
-      for (const key of mine.events) events.forEach(key, (slot) => (flags[slot]! |= EVENT));
+      for (const key of mine.events) {
+        const slots = events.get(key);
+        if (typeof slots === 'number') flags[slots]! |= EVENT;
+        else if (slots) for (const slot of slots) flags[slot]! |= EVENT;
+      }
       const candidates: { story: StoryCandidate; order: number }[] = [];
       for (const slot of touched) {
         const n = counts[slot]!;
@@ -136,9 +151,8 @@ export function createStoryIndex(stories: readonly StoryCandidate[] = []): Story
       for (const [id, slot] of slotOf) {
         const entry = entries[slot]!;
         if (entry.story.lastAt >= beforeMs) continue;
-        const keys = keysOf(entry.story.features);
-        evidence.update(slot, keys.evidence, noKeys.evidence);
-        events.update(slot, keys.events, noKeys.events);
+        evidence.update(slot, entry.keys.evidence, noKeys);
+        events.update(slot, entry.keys.events, noKeys);
         entries[slot] = undefined;
         slotOf.delete(id);
         freeSlots.push(slot);
