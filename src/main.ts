@@ -28,6 +28,7 @@ import { DAY_MS } from './domain/time.ts';
 import { lookup } from 'node:dns/promises';
 import { withStoredOverrides } from './app/commands/config-overrides.ts';
 import { chatDestinationsOf } from './app/commands/destinations.ts';
+import { refusePrivateRedirects } from './app/commands/feed-url.ts';
 import type { CommandDeps } from './app/commands/types.ts';
 import type { DiscordCommandsOptions } from './adapters/discord/commands/discord-commands.ts';
 import { watchConfig } from './adapters/config-watcher.ts';
@@ -313,7 +314,8 @@ export async function startBot(env: Env, rawEnv: NodeJS.ProcessEnv): Promise<Run
   const destinations = await buildDestinations(config, env, rawEnv, log);
   const runtime = createRuntime({ config, store, clock: systemClock, log, destinations: destinations.rules });
   const ops = env.HTTP_PORT === undefined ? undefined : createOps(runtime);
-  const cycles = createCycles({ runtime, destinations, prices: ccxtPriceSources(env, log), sleep: timerSleep, ops });
+  const fetcher = createHttpFeedFetcher({ checkRedirect: env.ALLOW_PRIVATE_FEED_URLS ? undefined : refusePrivateRedirects(lookupHost) });
+  const cycles = createCycles({ runtime, destinations, prices: ccxtPriceSources(env, log), sleep: timerSleep, ops }, fetcher);
   // Before anything is scheduled: a port that cannot be bound stops the start with a clear error.
   const opsHttp =
     ops && env.HTTP_PORT !== undefined

@@ -19,13 +19,19 @@ export interface HttpFeedFetcherOptions {
    * driven by the test rather than by how busy the machine is.
    */
   deadline?: (timeoutMs: number) => AbortSignal;
+  /**
+   * Asked before each redirect is followed: why `to` is refused, or undefined to follow it. The bot
+   * refuses redirects from a public address to a loopback, private or link-local one, so a feed cannot
+   * make it request the local network (the URL check at `/feeds add` only sees the first address).
+   */
+  checkRedirect?: (from: URL, to: URL) => Promise<string | undefined>;
 }
 
 const DEFAULTS = {
   userAgent: 'NarrativeRadar/0.1 (+feed reader; conditional GET)',
   maxRedirects: 5,
   deadline: (timeoutMs: number) => AbortSignal.timeout(timeoutMs),
-} as const satisfies Required<HttpFeedFetcherOptions>;
+} as const satisfies Required<Omit<HttpFeedFetcherOptions, 'checkRedirect'>>;
 
 const ACCEPT =
   'application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/feed+json;q=0.9, ' +
@@ -39,6 +45,7 @@ export function createHttpFeedFetcher(options: HttpFeedFetcherOptions = {}): Fee
   const userAgent = options.userAgent ?? DEFAULTS.userAgent;
   const maxRedirects = options.maxRedirects ?? DEFAULTS.maxRedirects;
   const deadline = options.deadline ?? DEFAULTS.deadline;
+  const checkRedirect = options.checkRedirect;
 
   return {
     async fetch(request: FeedRequest): Promise<FetchResult> {
@@ -66,6 +73,14 @@ export function createHttpFeedFetcher(options: HttpFeedFetcherOptions = {}): Fee
             }
             if (hop >= maxRedirects) {
               throw new FeedError('http', `too many redirects (more than ${maxRedirects}) starting at ${request.url}, last to ${next.href} — use the final feed URL`, {
+                url: request.url,
+                status: response.status,
+                retryable: false,
+              });
+            }
+            const refused = await checkRedirect?.(url, next);
+            if (refused !== undefined) {
+              throw new FeedError('http', `${url.href} redirects to ${next.href}, which is refused: ${refused}`, {
                 url: request.url,
                 status: response.status,
                 retryable: false,

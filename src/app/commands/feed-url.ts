@@ -118,3 +118,18 @@ export async function checkFeedUrl(raw: string, policy: FeedUrlPolicy): Promise<
   const bad = addresses.find(isNonPublicAddress);
   return bad ? refuse(`"${hostname}" points to ${bad}`) : { ok: true, url: url.href, hostname };
 }
+
+/**
+ * A redirect check for the feed fetcher: a feed on a public address may not
+ * redirect to a loopback, private or link-local one (a feed added from chat
+ * passed {@link checkFeedUrl} with its first address only). A feed already on
+ * the local network, which only the operator's YAML can add, may move within it.
+ */
+export function refusePrivateRedirects(lookup: NonNullable<FeedUrlPolicy['lookup']>): (from: URL, to: URL) => Promise<string | undefined> {
+  const policy: FeedUrlPolicy = { allowPrivate: false, lookup };
+  return async (from, to) => {
+    if (!(await checkFeedUrl(from.href, policy)).ok) return undefined;
+    const target = await checkFeedUrl(to.href, policy);
+    return target.ok ? undefined : target.reason;
+  };
+}

@@ -153,6 +153,34 @@ describe('createHttpFeedFetcher: redirects', () => {
     expect(error.message).toContain('which is not http(s)');
   });
 
+  it('GIVEN checkRedirect refuses a hop THEN fails as http, not retryable, with its reason, and the target is never requested', async () => {
+    server.route('/to-metadata', { redirectTo: '/latest/meta-data' });
+    server.route('/latest/meta-data', { body: RSS });
+    const asked: [string, string][] = [];
+    const guarded = createHttpFeedFetcher({
+      checkRedirect: async (from, to) => {
+        asked.push([from.href, to.href]);
+        return to.pathname.startsWith('/latest') ? 'it points to 169.254.169.254' : undefined;
+      },
+    });
+    const error = await fetchError(request('/to-metadata'), guarded);
+    expect(error.kind).toBe('http');
+    expect(error.retryable).toBe(false);
+    expect(error.message).toBe(`${server.url('/to-metadata')} redirects to ${server.url('/latest/meta-data')}, which is refused: it points to 169.254.169.254`);
+    expect(asked).toEqual([[server.url('/to-metadata'), server.url('/latest/meta-data')]]);
+    expect(server.requests.some((r) => r.path === '/latest/meta-data')).toBe(false);
+  });
+
+  it('GIVEN checkRedirect allows every hop THEN it is asked once per hop and the chain is followed', async () => {
+    server.route('/allowed1', { redirectTo: '/allowed2' });
+    server.route('/allowed2', { redirectTo: '/allowed.xml' });
+    server.route('/allowed.xml', { body: RSS });
+    const asked: string[] = [];
+    const guarded = createHttpFeedFetcher({ checkRedirect: async (_, to) => void asked.push(to.pathname) });
+    expect(okBody(await guarded.fetch(request('/allowed1')))).toBe(RSS);
+    expect(asked).toEqual(['/allowed2', '/allowed.xml']);
+  });
+
   it('GIVEN a redirect without Location THEN fails naming the misconfiguration', async () => {
     server.route('/no-location', { status: 302 });
     const error = await fetchError(request('/no-location'));

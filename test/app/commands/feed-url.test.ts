@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkFeedUrl, isNonPublicAddress } from '../../../src/app/commands/feed-url.ts';
+import { checkFeedUrl, isNonPublicAddress, refusePrivateRedirects } from '../../../src/app/commands/feed-url.ts';
 import type { FeedUrlPolicy } from '../../../src/app/commands/types.ts';
 import { FAKE_DNS } from './fixtures.ts';
 
@@ -99,5 +99,30 @@ describe('checkFeedUrl', () => {
     ['not-an-ip', false],
   ])('GIVEN %s THEN non-public is %s', (address, expected) => {
     expect(isNonPublicAddress(address)).toBe(expected);
+  });
+});
+
+describe('refusePrivateRedirects', () => {
+  const check = refusePrivateRedirects(strict.lookup!);
+  const hop = (from: string, to: string) => check(new URL(from), new URL(to));
+
+  it.each([
+    ['https://blog.example.com/feed', 'http://169.254.169.254/latest/meta-data', '169.254.169.254 is not a public address'],
+    ['https://blog.example.com/feed', 'http://localhost:8080/admin', '"localhost" is a local name'],
+    ['https://blog.example.com/feed', 'https://rebind.example.com/feed', '"rebind.example.com" points to 10.1.2.3'],
+    ['http://93.184.215.14/rss', 'http://[::ffff:10.0.0.1]/rss', 'is not a public address'],
+  ])('GIVEN a public feed redirecting from %s to %s THEN refused: %s', async (from, to, reason) => {
+    expect(await hop(from, to)).toContain(reason);
+  });
+
+  it.each([
+    ['https://blog.example.com/feed', 'https://dual.example.com/new-feed', 'refused'], // one of its addresses is ::1
+    ['https://blog.example.com/old', 'https://blog.example.com/new', undefined],
+    ['http://127.0.0.1:8080/feed', 'http://127.0.0.1:8080/moved', undefined], // the operator's own local feed may move
+    ['http://192.168.1.10/feed', 'http://10.0.0.5/feed', undefined],
+  ])('GIVEN %s → %s THEN %s', async (from, to, expected) => {
+    const reason = await hop(from, to);
+    if (expected === undefined) expect(reason).toBeUndefined();
+    else expect(reason).toContain('points to ::1');
   });
 });
