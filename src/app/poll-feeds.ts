@@ -48,6 +48,21 @@ function rulesFor(rt: Runtime, feed: FeedConfig) {
   return { pollMinutes: feed.pollMinutes ?? d.pollMinutes, maxBackoffMinutes: d.maxBackoffMinutes, disableAfterFailures: d.disableAfterFailures };
 }
 
+/**
+ * Log the XML repairs a feed needed to parse, when they differ from the last
+ * poll's: a feed read with repairs is kept, but its publisher should fix it.
+ */
+function reportRepairs(rt: Runtime, feed: FeedConfig, repairs: readonly string[] | undefined): void {
+  const seen = (rt.feedRepairs ??= new Map());
+  const now = repairs?.join('; ') ?? '';
+  if ((seen.get(feed.id) ?? '') === now) return;
+  if (now === '') seen.delete(feed.id);
+  else {
+    seen.set(feed.id, now);
+    rt.log.warn({ feed: feed.id, url: feed.url, repairs }, 'feed is malformed XML; read after repairs (ask its publisher to fix it)');
+  }
+}
+
 /** Fetch, parse and store one feed; returns the new posts. Throws FeedError. */
 async function fetchFeed(rt: Runtime, deps: FeedPollDeps, feed: FeedConfig, state: FeedState): Promise<{ posts: Post[]; notModified: boolean; state: FeedState }> {
   const d = rt.config.feeds.defaults;
@@ -60,6 +75,7 @@ async function fetchFeed(rt: Runtime, deps: FeedPollDeps, feed: FeedConfig, stat
   });
   if (result.status === 'not-modified') return { posts: [], notModified: true, state };
   const parsed = await deps.parser.parse(result.body);
+  reportRepairs(rt, feed, parsed.repairs);
   const fetchedAt = rt.clock.now();
   const posts: Post[] = [];
   for (const item of parsed.items) {

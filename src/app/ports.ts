@@ -86,6 +86,8 @@ export interface ParsedFeed {
   link?: string;
   language?: string;
   items: RawItem[];
+  /** What was fixed so that malformed XML would parse ("escaped 3 bare \"&\""), for the publisher; absent when nothing was. */
+  repairs?: string[];
 }
 
 export interface FeedParser {

@@ -33,6 +33,8 @@ export interface Runtime {
    * loaded from the store once per hour bucket, then kept in step by recordNarrativeSeries.
    */
   seriesBuckets?: Map<number, Map<string, SeriesPost>>;
+  /** The XML repairs each feed last needed, so a feed that keeps needing the same ones is reported once. */
+  feedRepairs?: Map<string, string>;
 }
 
 export function createRuntime(options: Omit<Runtime, 'tagger'>): Runtime {

@@ -357,6 +357,30 @@ describe('pollFeeds: failures', () => {
     ]);
   });
 
+  it('GIVEN a feed that needs XML repairs THEN its items are kept and the repairs are warned about once, and again when they change', async () => {
+    const broken = (title: string) => feedRoute([{ ...WRAP_POST, title }], { body: rss([{ ...WRAP_POST, title }]).replace('Test feed', 'AT&T feed') });
+    server.route('/a.xml', broken('Weekly wrap'));
+    const rt = await feedRuntime([feed('a', server.url('/a.xml'))]);
+    const repairWarnings = () => rt.log.records.filter((r) => r.msg?.startsWith('feed is malformed XML'));
+
+    const [first] = await pollWhenDue(rt, 'a', 1);
+    await pollWhenDue(rt, 'a', 2); // the same repair: not repeated
+    expect(first!.outcomes).toEqual([{ feedId: 'a', status: 'new-items', newPosts: 1 }]);
+    expect(repairWarnings()).toEqual([
+      {
+        level: 'warn',
+        msg: 'feed is malformed XML; read after repairs (ask its publisher to fix it)',
+        obj: { feed: 'a', url: server.url('/a.xml'), repairs: ['escaped 1 bare "&" (write &amp;)'] },
+      },
+    ]);
+
+    server.route('/a.xml', feedRoute([WRAP_POST])); // fixed: nothing to say
+    await pollWhenDue(rt, 'a', 1);
+    server.route('/a.xml', broken('Q&A & more'));
+    await pollWhenDue(rt, 'a', 1);
+    expect(repairWarnings()).toHaveLength(2);
+  });
+
   it('GIVEN nine failures in a row THEN warns on the 1st, 2nd, 4th and 8th and logs the rest at debug', async () => {
     server.route('/bad.xml', { status: 500 });
     const rt = await feedRuntime([feed('bad', server.url('/bad.xml'))]);

@@ -62,7 +62,7 @@ async function parseXmlFeed(text: string, start: number, limits: Limits): Promis
     throw new FeedError('parse', `the <${prolog.rootName}> element has no <channel>: the feed is empty or broken`, { retryable: false });
   }
 
-  const output = await parseXmlRepairing(text, root?.prefix, prolog.rootName);
+  const { output, repairs } = await parseXmlRepairing(text, root?.prefix, prolog.rootName);
   const detected = format ?? formatOfOutput(text);
   const language = (firstText(output.language, output['dc:language']) ?? xmlLangOf(prolog.rootTag))?.replace(/_/g, '-');
   const rawItems = Array.isArray(output.items) ? (output.items as XmlNode[]) : [];
@@ -72,6 +72,7 @@ async function parseXmlFeed(text: string, start: number, limits: Limits): Promis
     link: xmlText(output.link),
     language,
     items: rawItems.map((item) => mapXmlItem(item, detected)),
+    ...(repairs.length > 0 ? { repairs } : {}),
   };
 }
 
@@ -83,18 +84,20 @@ const MAX_REPAIRS = 16;
  * fixes, repair and parse again. A feed that still fails is rejected with the
  * first error, which is the one its publisher has to fix.
  */
-async function parseXmlRepairing(text: string, prefix: string | undefined, rootName: string | undefined): Promise<XmlNode> {
+async function parseXmlRepairing(text: string, prefix: string | undefined, rootName: string | undefined): Promise<{ output: XmlNode; repairs: string[] }> {
   let firstError: unknown;
   let current = text;
+  const repairs: string[] = [];
   for (let attempt = 0; attempt <= MAX_REPAIRS; attempt++) {
     try {
-      return (await new TolerantRssParser(parserOptions(prefix)).parseString(current)) as unknown as XmlNode;
+      return { output: (await new TolerantRssParser(parserOptions(prefix)).parseString(current)) as unknown as XmlNode, repairs };
     } catch (error) {
       firstError ??= error;
       const position = saxErrorPosition(error);
       const repaired = position && attempt < MAX_REPAIRS ? repairXml(current, position) : undefined;
       if (repaired === undefined) break;
-      current = repaired;
+      current = repaired.text;
+      repairs.push(repaired.description);
     }
   }
   throw translateParserError(firstError, text, rootName);

@@ -17,16 +17,23 @@ export interface SaxErrorPosition {
 // An "&" not followed by a syntactically valid entity or character reference.
 const BARE_AMPERSAND = /&(?![A-Za-z_:][\w.:-]*;|#[0-9]+;|#x[0-9A-Fa-f]+;)/g;
 
+/** A repaired text and what was changed, in words for the feed's publisher. */
+export interface XmlRepair {
+  text: string;
+  description: string;
+}
+
 /** The repaired text for this error, or undefined when it is not one we repair. */
-export function repairXml(text: string, error: SaxErrorPosition): string | undefined {
+export function repairXml(text: string, error: SaxErrorPosition): XmlRepair | undefined {
   if (/entity/i.test(error.reason)) return escapeBareAmpersands(text) ?? escapeAmpersandAt(text, error);
   if (/^Unclosed root tag/i.test(error.reason)) return closeTruncatedEndTag(text);
   return undefined;
 }
 
-function escapeBareAmpersands(text: string): string | undefined {
-  const repaired = text.replace(BARE_AMPERSAND, '&amp;');
-  return repaired === text ? undefined : repaired;
+function escapeBareAmpersands(text: string): XmlRepair | undefined {
+  let count = 0;
+  const repaired = text.replace(BARE_AMPERSAND, () => (count++, '&amp;'));
+  return count === 0 ? undefined : { text: repaired, description: `escaped ${count} bare "&" (write &amp;)` };
 }
 
 /**
@@ -34,7 +41,7 @@ function escapeBareAmpersands(text: string): string | undefined {
  * character XML forbids (`&#26;`): escape the "&" the parser stopped at so the
  * reference reads as literal text, as browsers show it.
  */
-function escapeAmpersandAt(text: string, { line, column }: SaxErrorPosition): string | undefined {
+function escapeAmpersandAt(text: string, { line, column }: SaxErrorPosition): XmlRepair | undefined {
   let lineStart = 0;
   for (let n = 0; n < line; n++) {
     const next = text.indexOf('\n', lineStart);
@@ -43,11 +50,14 @@ function escapeAmpersandAt(text: string, { line, column }: SaxErrorPosition): st
   }
   const at = text.lastIndexOf('&', lineStart + column);
   if (at < lineStart) return undefined;
-  return `${text.slice(0, at)}&amp;${text.slice(at + 1)}`;
+  const reference = /^&[^;\s<]{0,40};?/.exec(text.slice(at))?.[0] ?? '&';
+  return { text: `${text.slice(0, at)}&amp;${text.slice(at + 1)}`, description: `read the undefined reference ${JSON.stringify(reference)} on line ${line + 1} as text` };
 }
 
 /** `…</rss` or `…</feed` at the very end: only the ">" is missing. */
-function closeTruncatedEndTag(text: string): string | undefined {
+function closeTruncatedEndTag(text: string): XmlRepair | undefined {
   const match = /<\/[A-Za-z_][\w.:-]*\s*$/.exec(text);
-  return match ? `${text.slice(0, match.index)}${match[0].trimEnd()}>` : undefined;
+  if (!match) return undefined;
+  const tag = match[0].trimEnd();
+  return { text: `${text.slice(0, match.index)}${tag}>`, description: `closed the final end tag ${tag} (its ">" was missing)` };
 }

@@ -269,6 +269,29 @@ describe('createFeedParser tolerance', () => {
 
   it.each([
     {
+      name: 'bare ampersands',
+      text: '<rss version="2.0"><channel><title>AT&T & co</title><item><title>Q&A</title><link>http://x.example/?a=1&b=2</link></item></channel></rss>',
+      repairs: ['escaped 4 bare "&" (write &amp;)'],
+    },
+    {
+      name: 'undefined references',
+      text: '<rss version="2.0"><channel><title>testing &doesnotexist; entity</title>\n<item><title>a &#26; b</title></item></channel></rss>',
+      repairs: ['read the undefined reference "&doesnotexist;" on line 1 as text', 'read the undefined reference "&#26;" on line 2 as text'],
+    },
+    {
+      name: 'a final end tag without ">"',
+      text: '<rss version="2.0"><channel><title>T</title><item><title>x</title></item></channel></rss',
+      repairs: ['closed the final end tag </rss (its ">" was missing)'],
+    },
+    { name: 'a well-formed feed', text: '<rss version="2.0"><channel><title>T</title><item><title>x</title></item></channel></rss>', repairs: undefined },
+  ])('GIVEN $name THEN the repairs made are listed for the publisher', async ({ text, repairs }) => {
+    const feed = await parser.parse(text);
+    expect(feed.repairs).toEqual(repairs);
+    expect(feed.items).toHaveLength(1);
+  });
+
+  it.each([
+    {
       name: 'a bare ampersand in a title and a link',
       text: '<rss version="2.0"><channel><title>AT&T & co</title><item><title>Q&A</title><link>http://x.example/?a=1&b=2</link></item></channel></rss>',
       feed: { title: 'AT&T & co' },
