@@ -196,6 +196,14 @@ async function checkFeeds(config: AppConfig, feedState: (id: string) => FeedStat
       const detail = `${parsed.items.length} items (${parsed.format})${parsed.title ? `, "${parsed.title}"` : ''}${moved}`;
       if (disabled) return { ...base, status: 'warn', detail: `${detail}; but ${disabled}`, fix: `it works now: \`radar feeds enable ${feed.id}\`` };
       if (parsed.items.length === 0) return { ...base, status: 'warn', detail, fix: 'the feed is empty: check that the URL is the feed you meant' };
+      if (parsed.repairs) {
+        return {
+          ...base,
+          status: 'warn',
+          detail: `${detail}; malformed XML, read after repairs: ${parsed.repairs.join('; ')}`,
+          fix: 'the bot reads it, but ask its publisher to fix the XML: other readers may reject it',
+        };
+      }
       return { ...base, status: 'ok', detail: moved ? `${detail} (update the URL in feeds.yaml)` : detail };
     } catch (err) {
       const suffix = disabled ? `; ${disabled}` : '';

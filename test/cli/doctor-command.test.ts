@@ -44,6 +44,7 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'radar-doctor-'));
   feeds = await startFeedServer({
     '/good.xml': { body: RSS, headers: { 'content-type': 'application/rss+xml' } },
+    '/sloppy.xml': { body: RSS.replace('Good feed', 'AT&T feed'), headers: { 'content-type': 'application/rss+xml' } },
     '/gone.xml': { status: 410, body: 'gone' },
     '/page.html': { body: '<!doctype html><html><head><title>News</title></head><body><p>Not a feed</p></body></html>', headers: { 'content-type': 'text/html' } },
   });
@@ -99,6 +100,7 @@ describe('radar doctor', () => {
     const config = configDir('mixed', {
       'feeds.yaml': `feeds:
   - { id: good, name: Good, url: "${feeds.url('/good.xml')}" }
+  - { id: sloppy, name: Sloppy, url: "${feeds.url('/sloppy.xml')}" }
   - { id: gone, name: Gone, url: "${feeds.url('/gone.xml')}" }
   - { id: page, name: Page, url: "${feeds.url('/page.html')}" }
   - { id: off, name: Off, url: "${feeds.url('/off.xml')}", enabled: false }
@@ -120,6 +122,7 @@ describe('radar doctor', () => {
       ['config', 'config', 'ok'],
       ['database', path.join(dir, 'mixed', 'data', 'radar.db'), 'warn'],
       ['feeds', 'good', 'ok'],
+      ['feeds', 'sloppy', 'warn'],
       ['feeds', 'gone', 'fail'],
       ['feeds', 'page', 'fail'],
       ['exchanges', 'binance', 'ok'],
@@ -135,6 +138,10 @@ describe('radar doctor', () => {
     ]);
     const check = (name: string) => report.checks.find((c) => c.name === name)!;
     expect(check('good').detail).toBe('2 items (rss), "Good feed"');
+    expect(check('sloppy')).toMatchObject({
+      detail: '2 items (rss), "AT&T feed"; malformed XML, read after repairs: escaped 1 bare "&" (write &amp;)',
+      fix: 'the bot reads it, but ask its publisher to fix the XML: other readers may reject it',
+    });
     expect(check('gone').fix).toMatch(/^the feed was removed or moved/);
     expect(check('page').fix).toMatch(/^the URL serves a web page, not a feed/);
     expect(check('TAO').detail).toBe('binance TAO/USDT, last 1h candle 20m ago');
