@@ -328,23 +328,39 @@ export async function startBot(env: Env, rawEnv: NodeJS.ProcessEnv): Promise<Run
     { configDir, dbPath, feeds: config.feeds.feeds.filter((f) => f.enabled).length, tokens: config.tokens.tokens.length, destinations: destinations.rules.map((r) => r.id) },
     'Narrative Radar starting',
   );
-  const s = config.alerts.schedule;
+  // Each job runs on the alerts.yaml schedule of the same name.
+  const jobs: Record<keyof AppConfig['alerts']['schedule'], () => Promise<unknown>> = {
+    feeds: cycles.feeds,
+    prices: cycles.prices,
+    deliver: cycles.deliver,
+    digests: async () => queueDueDigests(runtime),
+  };
+  const scheduleOf = () => runtime.config.alerts.schedule;
   const scheduler = startScheduler(
-    [
-      { name: 'feeds', cron: s.feeds, run: cycles.feeds },
-      { name: 'prices', cron: s.prices, run: cycles.prices },
-      { name: 'deliver', cron: s.deliver, run: cycles.deliver },
-      { name: 'digests', cron: s.digests, run: async () => queueDueDigests(runtime) },
-    ],
+    Object.entries(jobs).map(([name, run]) => ({ name, cron: scheduleOf()[name as keyof typeof jobs], run })),
     log,
   );
+  /** After a config reload: jobs whose cron expression changed move to it. */
+  const followSchedules = async () => {
+    for (const name of Object.keys(jobs) as (keyof typeof jobs)[]) {
+      await scheduler.reschedule(name, scheduleOf()[name]).catch((err: unknown) => log.error({ err, job: name }, 'could not reschedule the job; it keeps its old schedule'));
+    }
+  };
   // Do not wait for the first tick: deliver what a previous run left, then poll.
   void scheduler.runNow('deliver');
   void scheduler.runNow('feeds');
   void scheduler.runNow('prices');
   let currentYaml = yamlConfig;
   const commands = await startChatCommands(runtime, () => currentYaml, env, destinations.rules);
-  const configWatcher = await watchConfig({ dir: configDir, runtime, log, onReload: (yaml) => (currentYaml = yaml) });
+  const configWatcher = await watchConfig({
+    dir: configDir,
+    runtime,
+    log,
+    onReload: (yaml) => {
+      currentYaml = yaml;
+      void followSchedules();
+    },
+  });
 
   let stopping: Promise<void> | undefined;
   const stop = () =>

@@ -31,7 +31,10 @@ export interface ConfigWatcherOptions {
   log: Logger;
   debounceMs?: number;
   rearmMs?: number;
-  /** After every successful load: the YAML config without overrides (what admin changes are applied onto). */
+  /**
+   * After every successful load, once `runtime` has the new config: the YAML config without overrides
+   * (what admin changes are applied onto).
+   */
   onReload?: (yaml: AppConfig) => void;
 }
 
@@ -61,7 +64,7 @@ export function applyReloadedConfig(runtime: Runtime, yaml: AppConfig, log: Logg
   const { keys, more } = summarizeKeys(changes.changed);
   log.info({ dir: yaml.dir, changed: keys, ...(more ? { more } : {}), feeds: changes.feeds }, 'config reloaded');
   if (changes.needsRestart.length > 0) {
-    log.warn({ keys: changes.needsRestart }, 'config reloaded, but these changes take effect only after a restart (schedules, destination wiring, the candle timeframe)');
+    log.warn({ keys: changes.needsRestart }, 'config reloaded, but these changes take effect only after a restart (destination wiring, the candle timeframe)');
   }
   return changes;
 }
@@ -115,8 +118,8 @@ export async function watchConfig(options: ConfigWatcherOptions): Promise<Config
       } else log.error({ dir, err }, 'config reload failed; the previous config stays in force');
       return;
     }
-    options.onReload?.(yaml);
     applyReloadedConfig(runtime, yaml, log);
+    options.onReload?.(yaml);
   };
 
   // One reload at a time; saves during a reload fold into one more.

@@ -56,14 +56,14 @@ function diffValue(before: unknown, after: unknown, key: string, out: string[]):
 }
 
 /**
- * Keys that the process wires once: cron schedules, the sinks of alert
- * destinations (their channel, chat, webhook and mentions), and the candle
- * timeframe, which holds back the whole market section (see {@link liveConfig}).
- * A wired destination's routing filters (`kinds`, `minSeverity`) apply live,
- * and so does everything else, which the cycles read from the config on every run.
+ * Keys that the process wires once: the sinks of alert destinations (their
+ * channel, chat, webhook and mentions), and the candle timeframe, which holds
+ * back the whole market section (see {@link liveConfig}). A wired destination's
+ * routing filters (`kinds`, `minSeverity`) apply live, the cron schedules move
+ * after a reload (the scheduler's reschedule), and so does everything else,
+ * which the cycles read from the config on every run.
  */
 function needsRestart(key: string, before: Sections, after: Sections): boolean {
-  if (key.startsWith('alerts.schedule.') || key === 'alerts.schedule') return true;
   if (key.startsWith('alerts.market.') && timeframeChanged(before, after)) return true;
   if (!key.startsWith('alerts.destinations')) return false;
   const live = /^alerts\.destinations\[id=([A-Za-z0-9_-]+)\]\.(kinds|minSeverity)$/.exec(key);

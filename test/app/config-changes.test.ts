@@ -41,7 +41,7 @@ describe('diffConfig', () => {
     expect(feedsWithNewUrl(before, after)).toEqual([moved]);
   });
 
-  it('GIVEN schedules, the timeframe and destination wiring changed THEN those need a restart, routing filters do not', async () => {
+  it('GIVEN the timeframe and destination wiring changed THEN those need a restart; schedules and routing filters do not', async () => {
     const destinations = (c: AppConfig) => {
       c.alerts.destinations = [
         { id: 'main', type: 'discord', channelId: '123456789012345678', minSeverity: 'low' },
@@ -65,7 +65,7 @@ describe('diffConfig', () => {
       'alerts.destinations[id=tg].chatId',
       'alerts.destinations[id=hook]',
     ]);
-    expect(changes.needsRestart).toEqual(['alerts.market.timeframe', 'alerts.schedule.feeds', 'alerts.destinations[id=tg].chatId', 'alerts.destinations[id=hook]']);
+    expect(changes.needsRestart).toEqual(['alerts.market.timeframe', 'alerts.destinations[id=tg].chatId', 'alerts.destinations[id=hook]']);
   });
 
   it('GIVEN a new timeframe THEN the whole market section waits for a restart and the running one stays live', async () => {

@@ -3,7 +3,7 @@
  * below fire once a year, so no scheduled tick interferes: every run in
  * these tests is one the test asked for and holds open with a deferred.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startScheduler, type Job, type Scheduler } from '../../src/app/scheduler.ts';
 import { deferred, settle, tracked, type Deferred } from '../fakes/deferred.ts';
 import { recordingLogger } from '../fakes/silent-logger.ts';
@@ -147,5 +147,36 @@ describe('startScheduler', () => {
   it('GIVEN an unknown job name THEN runNow says so', () => {
     const scheduler = start([heldJob('feeds').job]);
     expect(() => scheduler.runNow('feedz')).toThrow('unknown job "feedz"');
+  });
+});
+
+describe('reschedule', () => {
+  it('GIVEN a job moved from yearly to every second THEN the new schedule starts runs and the job still never overlaps', async () => {
+    const { job, runs } = heldJob('feeds');
+    const log = recordingLogger();
+    const scheduler = start([job], log);
+    await scheduler.reschedule('feeds', '* * * * * *');
+    await vi.waitFor(() => expect(runs.length).toBeGreaterThanOrEqual(1), { timeout: 5_000 });
+    // The first run is held open: further ticks fold into one follow-up instead of overlapping.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(runs).toHaveLength(1);
+    expect(log.records.filter((r) => r.msg === 'job rescheduled')).toEqual([
+      { level: 'info', msg: 'job rescheduled', obj: { job: 'feeds', from: YEARLY, to: '* * * * * *' } },
+    ]);
+    // Stopping first: the follow-up folded in behind the held run then ends at once.
+    const stopped = scheduler.stop();
+    runs[0]!.resolve('done');
+    await stopped;
+    expect(runs).toHaveLength(1);
+  });
+
+  it('GIVEN the same expression THEN nothing changes; GIVEN an unknown job or a bad expression THEN it throws and the old schedule stays', async () => {
+    const { job } = heldJob('feeds');
+    const log = recordingLogger();
+    const scheduler = start([job], log);
+    await scheduler.reschedule('feeds', YEARLY);
+    await expect(scheduler.reschedule('prices', YEARLY)).rejects.toThrow('unknown job "prices"');
+    await expect(scheduler.reschedule('feeds', 'every minute')).rejects.toThrow('"every minute" is not a cron expression node-cron accepts (job "feeds")');
+    expect(log.records.filter((r) => r.msg === 'job rescheduled')).toEqual([]);
   });
 });
