@@ -7,6 +7,7 @@
  * windows-1252 when the bytes cannot be UTF-8) rather than dropped.
  */
 import iconv from 'iconv-lite';
+import { decodeUndeclaredCjk } from './legacy-cjk.ts';
 
 /** Where the charset used to decode a body came from. */
 export type CharsetSource = 'bom' | 'sniffed' | 'header' | 'prolog' | 'default';
@@ -139,7 +140,9 @@ function sniffWideEncoding(bytes: Uint8Array): string | undefined {
 
 /**
  * UTF-8 was declared or assumed. Valid UTF-8 is the common case (one native
- * pass). If the bytes are invalid and contain no valid multi-byte sequence at
+ * pass). Invalid bytes in a feed tagged Chinese, Japanese or Korean are tried
+ * as that language's legacy charsets (see {@link decodeUndeclaredCjk}). If the
+ * bytes are invalid and contain no valid multi-byte sequence at
  * all, the feed is legacy 8-bit text mislabelled or unlabelled (common for
  * Portuguese and Spanish sites), and windows-1252 recovers it; a mostly valid
  * UTF-8 body with a few stray bytes keeps UTF-8 and reads the strays as
@@ -148,6 +151,8 @@ function sniffWideEncoding(bytes: Uint8Array): string | undefined {
 function decodeProbablyUtf8(bytes: Uint8Array, source: CharsetSource): DecodedBody {
   const strict = tryStrictUtf8(bytes);
   if (strict !== undefined) return finish(strict, 'utf-8', source);
+  const cjk = decodeUndeclaredCjk(bytes);
+  if (cjk) return finish(cjk.text, cjk.charset, 'sniffed');
   if (!hasValidMultibyteUtf8(bytes)) return finish(decodeWith('windows-1252', bytes), 'windows-1252', source);
   return finish(decodeUtf8WithStrays(bytes), 'utf-8', source);
 }

@@ -82,3 +82,42 @@ describe('charsetFromContentType', () => {
     expect(charsetFromContentType(header)).toBe(charset);
   });
 });
+
+describe('decodeBodyDetailed: undeclared legacy CJK charsets', () => {
+  const rss = (language: string, title: string, text: string) =>
+    `<?xml version="1.0"?><rss version="2.0"><channel><title>${title}</title><language>${language}</language><item><title>${title}</title><description>${text}</description></item></channel></rss>`;
+  const JA = ['ja', '分散型推論とゼロ知識証明', 'ビットコインとイーサリアムのAIトークンが急騰しました。']; // kana and kanji
+  const ZH_CN = ['zh-cn', '去中心化推理与零知识机器学习', '人工智能代币大幅上涨，比特币持平。'];
+  const ZH_TW = ['zh-TW', '去中心化推論與零知識機器學習', '人工智慧代幣大幅上漲，比特幣持平。'];
+  const KO = ['ko', '탈중앙화 추론과 영지식 머신러닝', '인공지능 토큰이 급등했습니다.'];
+
+  it.each([
+    { name: 'Shift_JIS tagged ja', sample: JA, encoded: 'shift_jis', charset: 'shift_jis' },
+    { name: 'EUC-JP tagged ja', sample: JA, encoded: 'euc-jp', charset: 'euc-jp' },
+    { name: 'GBK tagged zh-cn', sample: ZH_CN, encoded: 'gbk', charset: 'gb18030' },
+    { name: 'Big5 tagged zh-TW', sample: ZH_TW, encoded: 'big5', charset: 'big5' },
+    { name: 'EUC-KR tagged ko', sample: KO, encoded: 'euc-kr', charset: 'euc-kr' },
+  ])('GIVEN $name and no declaration THEN it is read as $charset', ({ sample, encoded, charset }) => {
+    const [language, title, text] = sample as [string, string, string];
+    const xml = rss(language, title, text);
+    expect(decodeBodyDetailed(encode(xml, encoded), 'application/rss+xml')).toEqual({ text: xml, charset, source: 'sniffed' });
+  });
+
+  it('GIVEN the same bytes under an xml:lang="ja" Atom root THEN the tag there counts too', () => {
+    const xml = `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="ja"><title>${JA[1]}</title></feed>`;
+    expect(decodeBodyDetailed(encode(xml, 'shift_jis'))).toEqual({ text: xml, charset: 'shift_jis', source: 'sniffed' });
+  });
+
+  it.each([
+    { name: 'no language tag', xml: `<rss><channel><title>${JA[1]}</title></channel></rss>`, encoded: 'shift_jis' },
+    { name: 'a Latin language tag over Latin-1 bytes', xml: rss('pt', 'Últimas Notícias', 'Inferência descentralizada'), encoded: 'latin1' },
+    { name: 'a ja tag over Latin-1 bytes (not CJK text in any candidate)', xml: rss('ja', 'Notícias', 'Inferência é ótima'), encoded: 'latin1' },
+  ])('GIVEN $name THEN no CJK guess: the bytes are read as before', ({ xml, encoded }) => {
+    expect(decodeBodyDetailed(encode(xml, encoded)).charset).not.toMatch(/shift_jis|euc|gb|big5/);
+  });
+
+  it('GIVEN a declared charset THEN the declaration wins, tag or not', () => {
+    const xml = rss(...(JA as [string, string, string]));
+    expect(decodeBodyDetailed(encode(xml, 'euc-jp'), 'text/xml; charset=euc-jp')).toEqual({ text: xml, charset: 'euc-jp', source: 'header' });
+  });
+});
