@@ -9,7 +9,6 @@ import type { AnalyzedPost } from '../domain/correlation.ts';
 import { detectLanguage, type LanguageDetection } from '../domain/language.ts';
 import type { Post } from '../domain/post.ts';
 import { scorePreparedSentiment } from '../domain/sentiment.ts';
-import { createStoryIndex, type StoryIndex } from '../domain/story-index.ts';
 import { DEFAULT_STORY_RULES, storyFeatures } from '../domain/stories.ts';
 import { HOUR_MS } from '../domain/time.ts';
 import { tagPreparedPost, type Tagger } from '../domain/tagging.ts';
@@ -44,36 +43,12 @@ export interface AnalyzeResult {
 }
 
 /**
- * How long past the matching window an idle story stays indexed. A post older
- * than this (a feed's backlog, a late item) reloads the older stories it could
- * join from the store, so matching is the same either way; the margin only
- * spares those reloads for posts a few hours late. (Two whole windows, as before,
- * kept six days of stories in memory: the largest cache of a long-running bot.)
+ * How long past the matching window an idle story stays indexed: a post a few
+ * hours late finds its stories still indexed. An older one (a feed's backlog)
+ * has the store index the older stories again first, so matching is the same
+ * either way.
  */
 const STORY_INDEX_MARGIN_MS = 6 * HOUR_MS;
-
-/**
- * The runtime's story index, holding every story a post published at
- * `sinceMs` + window could join. Loaded from the store once, and again only
- * when an older post needs older stories; stories idle for the window plus
- * {@link STORY_INDEX_MARGIN_MS} are dropped.
- */
-function recentStories(rt: Runtime, sinceMs: number, now: number): StoryIndex {
-  let cache = rt.stories;
-  if (!cache || sinceMs < cache.loadedSince) {
-    const index = cache?.index ?? createStoryIndex();
-    // The store is the truth and the index mirrors it, so re-putting a known story changes nothing.
-    for (const story of rt.store.recentStories(sinceMs)) index.put(story);
-    cache = rt.stories = { index, loadedSince: sinceMs, prunedBefore: cache?.prunedBefore ?? sinceMs };
-  }
-  const cutoff = now - DEFAULT_STORY_RULES.windowMs - STORY_INDEX_MARGIN_MS;
-  if (cutoff - cache.prunedBefore >= HOUR_MS) {
-    cache.index.prune(cutoff);
-    cache.prunedBefore = cutoff;
-    cache.loadedSince = Math.max(cache.loadedSince, cutoff);
-  }
-  return cache.index;
-}
 
 /**
  * Analyze posts (oldest first, so stories start with the original), store
@@ -84,8 +59,7 @@ export function analyzeNewPosts(rt: Runtime, posts: readonly Post[]): AnalyzeRes
   try {
     return rt.store.transaction(() => analyzeBatch(rt, posts));
   } catch (error) {
-    // The rolled-back stories and series posts may already be cached; reload them from the store next time.
-    rt.stories = undefined;
+    // The rolled-back series posts may already be cached; reload them from the store next time.
     rt.seriesBuckets = undefined;
     throw error;
   }
@@ -96,14 +70,17 @@ function analyzeBatch(rt: Runtime, posts: readonly Post[]): AnalyzeResult {
   const sorted = [...posts].sort((a, b) => a.publishedAt - b.publishedAt);
   let alertsQueued = 0;
   const forSeries: AnalyzedForSeries[] = [];
+  const stories = rt.store.storyIndex;
+  // In whole hours: one larger delete an hour rather than a sliver each batch.
+  stories.prune(Math.floor((now - DEFAULT_STORY_RULES.windowMs - STORY_INDEX_MARGIN_MS) / HOUR_MS) * HOUR_MS);
   // Oldest first: the first post reaches furthest back for stories to join.
-  const stories = recentStories(rt, (sorted[0]?.publishedAt ?? now) - DEFAULT_STORY_RULES.windowMs, now);
+  stories.cover((sorted[0]?.publishedAt ?? now) - DEFAULT_STORY_RULES.windowMs);
   for (const post of sorted) {
     const analysis = analyzePost(rt.tagger, post);
     const features = storyFeatures({ title: post.title, text: post.text, url: post.url, language: analysis.language }, analysis);
     const match = stories.match(features, post.publishedAt);
     const story = rt.store.saveAnalysis(post, analysis, match?.storyId ?? post.id, features);
-    stories.put({ id: story.id, features: story.features, lastAt: story.lastAt });
+    stories.put({ id: story.id, features: story.features, lastAt: story.lastAt }, match ? features : undefined);
     forSeries.push({ post, analysis, storyId: story.id });
 
     const view: AnalyzedPost = {

@@ -8,7 +8,6 @@ import type { DestinationRule } from '../domain/routing.ts';
 import { routeAlert } from '../domain/routing.ts';
 import { compileTagger, type Tagger } from '../domain/tagging.ts';
 import type { SeriesPost } from '../domain/narrative-series.ts';
-import type { StoryIndex } from '../domain/story-index.ts';
 import type { Clock } from '../domain/time.ts';
 import type { Logger } from './ports.ts';
 import type { Store } from './store.ts';
@@ -23,11 +22,6 @@ export interface Runtime {
   destinations: DestinationRule[];
   /** Called after alerts are queued so delivery can start at once instead of waiting for its schedule. */
   onAlertsQueued?: () => void;
-  /**
-   * Recent stories indexed for matching: loaded from the store on first use,
-   * then kept in step by analyzeNewPosts, the only writer of stories.
-   */
-  stories?: { index: StoryIndex; loadedSince: number; prunedBefore: number };
   /**
    * Analyzed posts of recently touched hours, as the narrative series need them:
    * loaded from the store once per hour bucket, then kept in step by recordNarrativeSeries.

@@ -8,7 +8,7 @@ import type { Candle } from '../domain/candles.ts';
 import type { AnalyzedPost } from '../domain/correlation.ts';
 import type { Post } from '../domain/post.ts';
 import type { Sentiment } from '../domain/sentiment.ts';
-import type { StoryCandidate } from '../domain/stories.ts';
+import type { StoryCandidate, StoryMatch, StoryRules } from '../domain/stories.ts';
 import type { ThemeTag, TokenTag } from '../domain/tagging.ts';
 import type { ChatStore } from './chat-store.ts';
 import type { CommandsStore } from './commands-store.ts';
@@ -83,13 +83,34 @@ export interface DeliveryCounts {
   dead: number;
 }
 
+/**
+ * Recent stories by evidence key (see domain/story-index.ts), kept in the store: it survives restarts,
+ * and its writes commit or roll back with the transaction they happen in.
+ */
+export interface StoryIndex {
+  /** Index every story whose latest post is at or after `sinceMs` (the ones already indexed stay as they are). */
+  cover(sinceMs: number): void;
+  /**
+   * Index a stored story after a post created or joined it. `joined`: the features of a post that joined
+   * the story, which was indexed before: only the keys of those the story kept are new.
+   */
+  put(story: StoryCandidate, joined?: readonly string[]): void;
+  /** matchStory over the indexed stories. */
+  match(features: readonly string[], publishedAt: number, rules?: StoryRules): StoryMatch | undefined;
+  /** Forget stories whose latest post is older than `beforeMs`. */
+  prune(beforeMs: number): void;
+  /** Stories indexed. */
+  readonly size: number;
+}
+
 export interface CoreStore {
   getFeedState(feedId: string): FeedState | undefined;
   saveFeedState(state: FeedState): void;
 
   /** Insert posts not seen before (by id, canonical URL, or guid/title within the feed); return those. */
   insertNewPosts(posts: readonly Post[]): Post[];
-  recentStories(sinceMs: number): StoryCandidate[];
+  /** The stories posts can join, indexed by evidence key in the store itself. */
+  readonly storyIndex: StoryIndex;
   /** Record a post's analysis and its story membership (creating the story when `storyId` is new). */
   saveAnalysis(post: Post, analysis: PostAnalysis, storyId: string, features: readonly string[]): StoryInfo;
   /** Analyzed posts published at or after `sinceMs`, with their story context. */

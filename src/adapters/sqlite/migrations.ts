@@ -12,6 +12,7 @@ import chat from './migrations/004-chat.ts';
 import commands from './migrations/005-commands.ts';
 import crashRecovery from './migrations/006-crash-recovery.ts';
 import refusals from './migrations/007-refusals.ts';
+import storyIndex from './migrations/008-story-index.ts';
 
 export interface Migration {
   name: string;
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '005-commands', sql: commands },
   { name: '006-crash-recovery', sql: crashRecovery },
   { name: '007-refusals', sql: refusals },
+  { name: '008-story-index', sql: storyIndex },
 ];

@@ -18,15 +18,30 @@ import type { PriorMoveAlert } from '../../domain/alert-policy.ts';
 import type { Candle } from '../../domain/candles.ts';
 import type { AnalyzedPost } from '../../domain/correlation.ts';
 import type { Post } from '../../domain/post.ts';
-import type { StoryCandidate } from '../../domain/stories.ts';
 import type { CoreStore, Delivery, DeliveryCounts, FeedState, InterruptedDelivery, PostAnalysis, Store, StoryInfo } from '../../app/store.ts';
 import { createSqliteChatStore } from './chat-store.ts';
 import { createSqliteCommandsStore } from './commands-store.ts';
 import { createSqliteLanguageStore } from './language-store.ts';
 import { createSqliteMarketStore } from './market-store.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { createSqliteStoryIndex } from './story-index-store.ts';
 
 type Row = Record<string, unknown>;
+
+/** A new `stories.version`: random, so no write of this or another process (nor one rolled back) repeats it. */
+const storyVersion = () => Math.floor(Math.random() * Number.MAX_SAFE_INTEGER);
+
+/** Features a story keeps: its first posts' say what it is about. */
+const MAX_STORY_FEATURES = 200;
+
+/**
+ * `fn` as a transaction of its own, or as part of the one already open. better-sqlite3 nests a
+ * transaction function as a savepoint; this is for writes whose callers roll back as a whole anyway.
+ */
+function joiningTransaction<A extends unknown[], R>(db: Database.Database, fn: (...args: A) => R): (...args: A) => R {
+  const own = db.transaction(fn);
+  return (...args) => (db.inTransaction ? fn(...args) : own(...args));
+}
 
 function migrate(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)');
@@ -124,14 +139,13 @@ function createSqliteCoreStore(db: Database.Database): CoreStore {
                          categories, lang, source_weight)
       VALUES (@id, @feedId, @source, @url, @guid, @titleHash, @title, @text, @publishedAt, @fetchedAt, @author,
               @categories, @lang, @sourceWeight)`),
-    recentStories: db.prepare('SELECT id, features, last_at FROM stories WHERE last_at >= ?'),
     story: db.prepare('SELECT * FROM stories WHERE id = ?'),
     insertStory: db.prepare(`
-      INSERT INTO stories (id, title, url, first_at, last_at, features, languages, sources, post_count)
-      VALUES (@id, @title, @url, @firstAt, @lastAt, @features, @languages, @sources, 1)`),
+      INSERT INTO stories (id, title, url, first_at, last_at, features, languages, sources, post_count, version)
+      VALUES (@id, @title, @url, @firstAt, @lastAt, @features, @languages, @sources, 1, @version)`),
     updateStory: db.prepare(`
-      UPDATE stories SET last_at = MAX(last_at, @lastAt), first_at = MIN(first_at, @firstAt), features = @features,
-        languages = @languages, sources = @sources, post_count = post_count + 1 WHERE id = @id`),
+      UPDATE stories SET last_at = @lastAt, first_at = @firstAt, features = @features,
+        languages = @languages, sources = @sources, post_count = @postCount, version = @version WHERE id = @id`),
     saveAnalysis: db.prepare('UPDATE posts SET analysis = ?, story_id = ?, lang = COALESCE(?, lang) WHERE id = ?'),
     analyzedSince: db.prepare(`
       SELECT p.id, p.url, p.title, p.source, p.source_weight, p.published_at, p.story_id, p.analysis,
@@ -208,48 +222,35 @@ function createSqliteCoreStore(db: Database.Database): CoreStore {
     return fresh;
   });
 
-  const saveAnalysis = db.transaction((post: Post, analysis: PostAnalysis, storyId: string, features: readonly string[]): StoryInfo => {
+  // Called once per post inside analyzeNewPosts' transaction: a savepoint of its own would be two more statements each.
+  const saveAnalysis = joiningTransaction(db, (post: Post, analysis: PostAnalysis, storyId: string, features: readonly string[]): StoryInfo => {
     const existing = q.story.get(storyId) as Row | undefined;
     const lang = analysis.language;
+    let story: StoryInfo;
     if (!existing) {
-      q.insertStory.run({
-        id: storyId,
-        title: post.title,
-        url: post.url,
-        firstAt: post.publishedAt,
-        lastAt: post.publishedAt,
-        features: json(features),
-        languages: json([lang]),
-        sources: json([post.feedId]),
-      });
+      story = { id: storyId, title: post.title, url: post.url, firstAt: post.publishedAt, lastAt: post.publishedAt, features: [...features], languages: [lang], sources: [post.feedId], postCount: 1 };
+      q.insertStory.run({ ...story, features: json(features), languages: json(story.languages), sources: json(story.sources), version: storyVersion() });
     } else {
       const languages = parseJson<string[]>(existing.languages);
       const sources = parseJson<string[]>(existing.sources);
-      const merged = new Set([...parseJson<string[]>(existing.features), ...features]);
       if (!languages.includes(lang)) languages.push(lang);
       if (!sources.includes(post.feedId)) sources.push(post.feedId);
-      q.updateStory.run({
+      story = {
         id: storyId,
-        lastAt: post.publishedAt,
-        firstAt: post.publishedAt,
-        features: json([...merged].slice(0, 200)),
-        languages: json(languages),
-        sources: json(sources),
-      });
+        title: String(existing.title),
+        url: String(existing.url),
+        firstAt: Math.min(Number(existing.first_at), post.publishedAt),
+        lastAt: Math.max(Number(existing.last_at), post.publishedAt),
+        // The story's features first: they are only ever added to (the story index relies on it).
+        features: [...new Set([...parseJson<string[]>(existing.features), ...features])].slice(0, MAX_STORY_FEATURES),
+        languages,
+        sources,
+        postCount: Number(existing.post_count) + 1,
+      };
+      q.updateStory.run({ ...story, features: json(story.features), languages: json(languages), sources: json(sources), version: storyVersion() });
     }
     q.saveAnalysis.run(json(analysis), storyId, analysis.language, post.id);
-    const row = q.story.get(storyId) as Row;
-    return {
-      id: storyId,
-      title: String(row.title),
-      url: String(row.url),
-      firstAt: Number(row.first_at),
-      lastAt: Number(row.last_at),
-      features: parseJson(row.features),
-      languages: parseJson(row.languages),
-      sources: parseJson(row.sources),
-      postCount: Number(row.post_count),
-    };
+    return story;
   });
 
   const saveCandles = db.transaction((symbol: string, venue: string, timeframe: string, candles: readonly Candle[]) => {
@@ -309,13 +310,7 @@ function createSqliteCoreStore(db: Database.Database): CoreStore {
       });
     },
     insertNewPosts: (posts) => insertPosts(posts),
-    recentStories(sinceMs): StoryCandidate[] {
-      return (q.recentStories.all(sinceMs) as Row[]).map((r) => ({
-        id: String(r.id),
-        features: parseJson<string[]>(r.features),
-        lastAt: Number(r.last_at),
-      }));
-    },
+    storyIndex: createSqliteStoryIndex(db),
     saveAnalysis: (post, analysis, storyId, features) => saveAnalysis(post, analysis, storyId, features),
     analyzedPostsSince(sinceMs): AnalyzedPost[] {
       return (q.analyzedSince.all(sinceMs) as Row[]).map((r) => {
