@@ -76,6 +76,8 @@ export interface FakeDiscordGateway {
   readonly deployments: FakeCommandDeployment[];
   /** Resolves when a client has identified (READY sent). */
   readonly identified: Promise<void>;
+  /** The gateway intents of the last identify: the guild state Discord would then send the client. */
+  readonly intents: number | undefined;
   /** Dispatch a slash command; resolves with the bot's first answer to it. */
   sendCommand(input: FakeCommandInput): Promise<FakeInteractionResponse>;
   close(): Promise<void>;
@@ -126,6 +128,7 @@ export async function startFakeDiscordGateway(options: FakeDiscordGatewayOptions
   let ready: WebSocket | undefined;
   let markIdentified: () => void = () => {};
   const identified = new Promise<void>((resolve) => (markIdentified = resolve));
+  let intents: number | undefined;
   const onReady: (() => void)[] = [];
 
   const snowflake = () => (((BigInt(now()) - DISCORD_EPOCH) << 22n) | (sequence++ & 0xfffn)).toString();
@@ -221,7 +224,8 @@ export async function startFakeDiscordGateway(options: FakeDiscordGatewayOptions
       const message = JSON.parse(String(raw)) as { op: number; d: unknown };
       if (message.op === 1) return socket.send(JSON.stringify({ op: 11, d: null, s: null, t: null }));
       if (message.op === 2) {
-        const identify = message.d as { token?: string };
+        const identify = message.d as { token?: string; intents?: number };
+        intents = identify.intents;
         if (identify.token !== token && identify.token !== `Bot ${token}`) return socket.close(4004, 'Authentication failed.');
         ready = socket;
         dispatch('READY', {
@@ -285,6 +289,9 @@ export async function startFakeDiscordGateway(options: FakeDiscordGatewayOptions
     responses,
     deployments,
     identified,
+    get intents() {
+      return intents;
+    },
     async sendCommand(input) {
       if (!ready) await new Promise<void>((resolve) => onReady.push(resolve));
       const id = snowflake();

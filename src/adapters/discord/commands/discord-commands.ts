@@ -5,7 +5,7 @@
  * renders its reply. Everything else (what a command does) lives in
  * app/commands.
  */
-import { Client, DiscordAPIError, Events, GatewayIntentBits, PermissionFlagsBits, type ChatInputCommandInteraction, type Interaction } from 'discord.js';
+import { Client, DiscordAPIError, Events, Options, PermissionFlagsBits, type ChatInputCommandInteraction, type Interaction } from 'discord.js';
 import { findDestination, type ChatDestination } from '../../../app/commands/destinations.ts';
 import type { ParsedCommand } from '../../../app/commands/parse.ts';
 import type { CommandContext, Reply } from '../../../app/commands/types.ts';
@@ -15,6 +15,19 @@ import { parseSlashCommand } from './definitions.ts';
 import { renderDiscordReply } from './render-reply.ts';
 
 export const DISCORD_API_ROOT = 'https://discord.com/api';
+
+const LEAN_CACHES = Options.cacheWithLimits({
+  UserManager: 0,
+  GuildMemberManager: 0,
+  MessageManager: 0,
+  ThreadManager: 0,
+  ThreadMemberManager: 0,
+  ReactionManager: 0,
+  PresenceManager: 0,
+  VoiceStateManager: 0,
+  GuildEmojiManager: 0,
+  GuildStickerManager: 0,
+});
 
 export interface DiscordCommandsOptions {
   token: string;
@@ -40,8 +53,10 @@ export function isDiscordAdmin(interaction: Pick<ChatInputCommandInteraction, 'm
 export async function startDiscordCommands(options: DiscordCommandsOptions): Promise<CommandBot> {
   const log = options.log.child({ component: 'discord-commands' });
   const secrets = [options.token];
-  // Interactions arrive without any intent; Guilds keeps the client's guild cache coherent.
-  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: options.apiRoot ?? DISCORD_API_ROOT } });
+  // No intents: interactions arrive without any, and an answer needs no guild state. With Guilds, every guild
+  // the bot is in would be kept whole (channels, roles, emojis, threads); the limits cover what an
+  // interaction itself would add (its user, member and resolved options).
+  const client = new Client({ intents: [], rest: { api: options.apiRoot ?? DISCORD_API_ROOT }, makeCache: LEAN_CACHES });
 
   const answer = async (interaction: ChatInputCommandInteraction): Promise<void> => {
     const command = parseSlashCommand({

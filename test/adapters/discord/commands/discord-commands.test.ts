@@ -45,6 +45,11 @@ const setCooldown = (extra: Partial<FakeCommandInput>) =>
   gateway.sendCommand({ name: 'alerts', subcommand: { name: 'set', options: [{ name: 'setting', value: 'cooldown' }, { name: 'value', value: '1h' }] }, channelId: DISCORD_CHANNEL, ...extra });
 
 describe('Discord slash commands', () => {
+  it('GIVEN the bot connected THEN it asked the gateway for no intents, so Discord sends it no guild state to keep', async () => {
+    await gateway.identified;
+    expect(gateway.intents).toBe(0);
+  });
+
   it('GIVEN /why TAO THEN the reply is the move with its numbers and catalysts, public, pinging nobody', async () => {
     seedMoveAlert(f.rt.store);
     const response = await gateway.sendCommand({ name: 'why', options: [{ name: 'token', value: 'TAO' }] });
