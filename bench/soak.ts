@@ -295,9 +295,12 @@ async function main(): Promise<number> {
   note(`bot pid ${bot.pid} (${bot.command}) up in ${round(readyMs / 1000, 1)} s; ${args.feeds} feeds (${news.published} items), ${pairs.length} symbols, ${args.minutes} min`);
   const samples: MemorySample[] = [];
   const heapSamples: MemorySample[] = [];
+  let botGone = false;
+  void bot.exited.then(() => (botGone = true));
   let lastMemory: BotMemory | undefined;
   const sample = async () => {
     const tMs = Date.now() - started;
+    if (botGone) return; // the run stops with the bot's exit status below, not with a missing /proc file
     const { rssMB } = bot.rss();
     samples.push({ tMs, mb: round(rssMB, 1) });
     lastMemory = await bot.memory();
@@ -305,6 +308,7 @@ async function main(): Promise<number> {
   };
   const report = async () => {
     await sample();
+    if (botGone) return;
     const { rssMB, peakRssMB } = bot.rss();
     emit({
       t: round((Date.now() - started) / 1000, 0),
@@ -340,9 +344,10 @@ async function main(): Promise<number> {
     heapSnapshots.push(await bot.heapSnapshot());
     note(`heap snapshot after the warm-up: ${heapSnapshots[0]}`);
   }
-  await sleep(Math.max(0, started + durationMs - Date.now()));
+  const early = await Promise.race([sleep(Math.max(0, started + durationMs - Date.now())).then(() => undefined), bot.exited]);
   clearInterval(sampler);
   clearInterval(reporter);
+  if (early) throw new Error(`the bot exited ${round((Date.now() - started) / 1000, 0)} s into the soak (code ${early.code}, signal ${early.signal})`);
   await report();
   if (args.heapSnapshotDir) {
     heapSnapshots.push(await bot.heapSnapshot());

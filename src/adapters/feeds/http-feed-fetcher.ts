@@ -1,8 +1,13 @@
 /**
- * Fetch feeds over HTTP with Node's fetch: conditional GET, manual redirects
+ * Fetch feeds over HTTP with undici's fetch: conditional GET, manual redirects
  * with loop detection, one timeout for the whole exchange, a byte cap counted
  * after decompression, and errors classified by what the operator should do.
+ *
+ * undici is the engine of Node's global fetch, imported as a package because
+ * discord.js loads that same copy anyway: the global fetch would load Node's
+ * own copy as well, a few more megabytes of code in a bot that counts them.
  */
+import { fetch } from 'undici';
 import { FeedError } from '../../app/ports.ts';
 import type { FeedFetcher, FeedRequest, FetchResult } from '../../app/ports.ts';
 import { decodeBody } from './decode.ts';
@@ -40,7 +45,7 @@ const ACCEPT =
 const ACCEPT_ENCODING = 'gzip, deflate, br';
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-/** Create a {@link FeedFetcher} backed by Node's global fetch. Throws {@link FeedError}. */
+/** Create a {@link FeedFetcher} backed by undici's fetch. Throws {@link FeedError}. */
 export function createHttpFeedFetcher(options: HttpFeedFetcherOptions = {}): FeedFetcher {
   const userAgent = options.userAgent ?? DEFAULTS.userAgent;
   const maxRedirects = options.maxRedirects ?? DEFAULTS.maxRedirects;
