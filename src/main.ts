@@ -36,6 +36,7 @@ import { createStageHealth, longestCronGapMs, staleAfterMs, type StageHealth, ty
 import { createDatabaseProbe } from './adapters/sqlite/database-probe.ts';
 import { createRadarMetrics, type RadarMetrics } from './adapters/http/metrics.ts';
 import { startOpsServer, type OpsServer } from './adapters/http/ops-server.ts';
+import { createMemoryTrimmer } from './adapters/memory/malloc-trim.ts';
 
 
 export const systemClock: Clock = { now: () => Date.now() };
@@ -336,8 +337,11 @@ export async function startBot(env: Env, rawEnv: NodeJS.ProcessEnv): Promise<Run
     digests: async () => queueDueDigests(runtime),
   };
   const scheduleOf = () => runtime.config.alerts.schedule;
+  // After each job: its burst of work (a feed cycle's 1,000 bodies, a chart) leaves holes in malloc's heap.
+  const trimMemory = createMemoryTrimmer(log);
+  const thenTrim = (run: () => Promise<unknown>) => () => run().finally(trimMemory);
   const scheduler = startScheduler(
-    Object.entries(jobs).map(([name, run]) => ({ name, cron: scheduleOf()[name as keyof typeof jobs], run })),
+    Object.entries(jobs).map(([name, run]) => ({ name, cron: scheduleOf()[name as keyof typeof jobs], run: thenTrim(run) })),
     log,
   );
   /** After a config reload: jobs whose cron expression changed move to it. */
