@@ -55,10 +55,10 @@ EXPOSE 9464
 HEALTHCHECK --interval=30s --timeout=5s --start-period=2m --retries=3 \
   CMD ["node", "-e", "const p = process.env.HTTP_PORT; if (!p) process.exit(0); fetch(`http://127.0.0.1:${p}/healthz`, { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1));"]
 # The bot's memory budget (npm start uses the same settings): a 160 MB old generation, 1 MB semi-spaces, a heap
-# that grows by 15% over what survives a collection, and one V8 helper thread; V8 otherwise lets the heap grow
-# far before collecting. Two malloc arenas instead of glibc's
-# eight per core: the threads' arenas held ~20 MB the bot had freed (npm run soak, 1,000 feeds: peak RSS
-# ~225 MB). A heavy one-off command (a long replay) can lift them: docker run -e NODE_OPTIONS= … replay …
+# that grows 15% past what survived a collection, and one V8 helper thread (V8 otherwise lets the heap grow far
+# before collecting); two malloc arenas instead of glibc's eight per core, which held memory the bot had freed.
+# npm run soak, 1,000 feeds: peak RSS ~200 MB. A heavy one-off command (a long replay) can lift the heap limits:
+# docker run -e NODE_OPTIONS= … replay …
 ENV MALLOC_ARENA_MAX=2
 ENV NODE_OPTIONS="--max-old-space-size=160 --max-semi-space-size=1 --v8-pool-size=1"
 # --heap-growing-percent is a V8 flag NODE_OPTIONS does not accept.

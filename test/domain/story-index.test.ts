@@ -17,7 +17,11 @@ describe('mayJoin', () => {
     const story = { id: 'essay', features: ['quote:my techno optimism', 'token:tao', 'theme:dacc', 'theme:zkml', 'token:akt'], lastAt: 0 };
     const post = ['quote:my techno optimism', 'token:tao', 'theme:dacc', 'theme:zkml', 'name:lisboa'];
     expect(matchStory(post, 0, [story])?.storyId).toBe('essay');
-    expect(mayJoin(1, SHARES_EVENT)).toBe(true);
+    const [mine, theirs] = [storyKeys(post), storyKeys(story.features)];
+    const shared = [...mine.evidence].filter((key) => theirs.evidence.has(key));
+    const flags = shared.some((key) => mine.events.has(key) && theirs.events.has(key)) ? SHARES_EVENT : 0;
+    expect(shared).toHaveLength(1);
+    expect(mayJoin(shared.length, flags)).toBe(true);
   });
 
   it('GIVEN only names in common THEN it takes enough of them', () => {

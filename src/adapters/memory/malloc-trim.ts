@@ -31,15 +31,17 @@ export function loadMallocTrim(): { trim: (pad: number) => number } | { unavaila
 
 /** A trimmer that logs (at info, once) why it does nothing when malloc_trim cannot be reached. */
 export function createMemoryTrimmer(log: Pick<Logger, 'info'>, load = loadMallocTrim): MemoryTrimmer {
-  let loaded: ReturnType<typeof loadMallocTrim> | undefined;
+  // undefined: not loaded yet; null: unavailable.
+  let trim: ((pad: number) => number) | null | undefined;
   return () => {
-    loaded ??= load();
-    if ('trim' in loaded) return loaded.trim(0) === 1;
-    const reason = loaded.unavailable;
-    if (reason) {
-      log.info({ reason }, 'freed memory stays with malloc: malloc_trim is not available here (memory use is a little higher; nothing else changes)');
-      loaded = { unavailable: '' };
+    if (trim === undefined) {
+      const loaded = load();
+      if ('trim' in loaded) trim = loaded.trim;
+      else {
+        trim = null;
+        log.info({ reason: loaded.unavailable }, 'freed memory stays with malloc: malloc_trim is not available here (memory use is a little higher; nothing else changes)');
+      }
     }
-    return false;
+    return trim !== null && trim(0) === 1;
   };
 }

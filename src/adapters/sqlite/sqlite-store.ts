@@ -31,7 +31,7 @@ type Row = Record<string, unknown>;
 /** A new `stories.version`: random, so no write of this or another process (nor one rolled back) repeats it. */
 const storyVersion = () => Math.floor(Math.random() * Number.MAX_SAFE_INTEGER);
 
-/** Features a story keeps: its first posts' say what it is about. */
+/** Features a story keeps: what its first posts say is what it is about. */
 const MAX_STORY_FEATURES = 200;
 
 /**
