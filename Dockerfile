@@ -25,10 +25,7 @@ RUN npm ci --omit=dev --no-audit --no-fund \
  && npm cache clean --force
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
-# Charts are drawn with DejaVu Sans; without a font their labels would be empty boxes.
-RUN apt-get update \
- && apt-get install -y --no-install-recommends fonts-dejavu-core \
- && rm -rf /var/lib/apt/lists/*
+# No system fonts needed: charts draw with the DejaVu Sans files in src/adapters/charts/fonts.
 WORKDIR /app
 # HTTP_HOST: loopback inside a container is unreachable from outside, so bind every interface
 # and choose who reaches the port when publishing it (compose.yaml publishes on the host's 127.0.0.1).

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import '../test/setup/no-network.ts'; // any connection off loopback throws: benchmarks never touch the internet
 import { benchAlertLatency } from './alert-latency.ts';
 import { benchAnalyzeThroughput } from './analyze-throughput.ts';
+import { benchChartRender } from './chart-render.ts';
 import { benchDelivery } from './delivery.ts';
 import { benchFeedPollCycle } from './feed-poll-cycle.ts';
 import { benchReplay } from './replay.ts';
@@ -25,6 +26,7 @@ const BENCHMARKS: Record<string, (ctx: BenchContext) => Promise<void>> = {
   'analyze-throughput': async (ctx) => benchAnalyzeThroughput(ctx),
   delivery: async (ctx) => ctx.emit({ bench: 'delivery', ...(await benchDelivery()) }),
   replay: async (ctx) => ctx.emit({ bench: 'replay', ...(await benchReplay()) }),
+  'chart-render': (ctx) => benchChartRender(ctx),
 };
 
 /** Each benchmark bounds its own work; this only stops a hung run from hanging CI forever. */

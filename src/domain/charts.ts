@@ -1,6 +1,6 @@
 /**
  * Chart specifications: the data a chart shows, decided here and drawn by an
- * adapter (chart.js on a canvas). Pure: specs are built from candles and
+ * adapter (adapters/charts). Pure: specs are built from candles and
  * alerts, travel inside the alert payload through the outbox, and a renderer
  * that fails or is absent costs the reader a picture, never the alert.
  */

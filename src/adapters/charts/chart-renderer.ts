@@ -1,6 +1,6 @@
 /**
- * How sinks get chart images: an injectable renderer, loaded lazily (chart.js
- * and the canvas cost ~100 ms and some memory, spent only when an alert has a
+ * How sinks get chart images: an injectable renderer, loaded lazily (the
+ * renderer and its fonts cost ~100 ms and ~2 MB, spent only when an alert has a
  * chart), and a wrapper that turns every failure into "no chart" plus a log line.
  */
 import type { Logger } from '../../app/ports.ts';
@@ -38,7 +38,7 @@ export function cachedChartRenderer(render: ChartRenderer, size = 8): ChartRende
   };
 }
 
-/** The chart.js renderer, imported on first use, with its last images cached. */
+/** The PNG renderer, imported on first use, with its last images cached. */
 export const lazyChartRenderer: ChartRenderer = cachedChartRenderer(async (spec) => {
   const { renderChartPng } = await import('./render-chart.ts');
   return renderChartPng(spec);

@@ -1,3 +1,4 @@
+import { PNG } from 'pngjs';
 import { describe, expect, it, vi } from 'vitest';
 import { cachedChartRenderer, CHART_FILENAME, lazyChartRenderer, renderChartSafely } from '../../../src/adapters/charts/chart-renderer.ts';
 import { CHART_SIZE, renderChartPng } from '../../../src/adapters/charts/render-chart.ts';
@@ -18,6 +19,15 @@ function candles(count: number, end: number, price: (i: number) => number): Cand
 /** TAO flat at 400 until 20 h before SAMPLE_NOW, then climbing to 500; BTC flat at 80k, +4% at the end. */
 const TAO = candles(48, SAMPLE_NOW, (i) => (i < 28 ? 400 : 400 + (100 * (i - 27)) / 20));
 const BTC = candles(48, SAMPLE_NOW, (i) => (i < 47 ? 80_000 : 83_200));
+
+/** How many pixels of the PNG are within `tolerance` of `hex` in every channel. */
+function countColour(png: Uint8Array, hex: string, tolerance = 12): number {
+  const { data } = PNG.sync.read(Buffer.from(png));
+  const want = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  let n = 0;
+  for (let i = 0; i < data.length; i += 4) if (want.every((v, k) => Math.abs(data[i + k]! - v) <= tolerance)) n++;
+  return n;
+}
 
 /** PNG width and height from the IHDR chunk. */
 function pngSize(png: Uint8Array): { width: number; height: number } {
@@ -98,6 +108,33 @@ describe('renderChartPng', () => {
     expect(png.length).toBeLessThan(500_000);
   });
 
+  it('GIVEN an up move against BTC and the basket THEN the image shows the green token line over the shaded move, BTC, the dashed basket and the catalyst marker', async () => {
+    const basket = { label: 'AI basket', candles: candles(48, SAMPLE_NOW, (i) => 100 + i) };
+    const spec = buildMoveChartSpec({ move: sampleMove(), candles: TAO, benchmark: BTC, basket, timeframeMs: H, catalysts: [sampleCatalyst()] })!;
+    const png = await renderChartPng(spec);
+    const { data, width } = PNG.sync.read(Buffer.from(png));
+    expect([...data.subarray(0, 3)]).toEqual([255, 255, 255]); // opaque white: readable in dark mode
+    expect(countColour(png, '#2b8a3e', 8)).toBeGreaterThan(1_500); // 3 px × the plot's width, and the legend sample
+    expect(countColour(png, '#f08c00', 8)).toBeGreaterThan(500); // 2 px, partly under the token line
+    expect(countColour(png, '#5c7cfa', 8)).toBeGreaterThan(300);
+    expect(countColour(png, '#c92a2a', 40)).toBe(0);
+    // The move window: green at 10% over white, over about half of the plot.
+    expect(countColour(png, '#eaf3ec', 2)).toBeGreaterThan(50_000);
+    expect(countColour(png, '#495057', 10)).toBeGreaterThan(150); // the marker line and its label
+    // Title text in the top band.
+    let dark = 0;
+    for (let i = 0; i < width * 4 * 26; i += 4) if (data[i]! < 100) dark++;
+    expect(dark).toBeGreaterThan(300);
+  });
+
+  it('GIVEN a down move THEN the token line and the window are red', async () => {
+    const spec = buildMoveChartSpec({ move: sampleMove({ direction: 'down', return: -0.2 }), candles: TAO, timeframeMs: H })!;
+    const png = await renderChartPng(spec);
+    expect(countColour(png, '#c92a2a', 8)).toBeGreaterThan(1_500);
+    expect(countColour(png, '#f9eaea', 2)).toBeGreaterThan(20_000);
+    expect(countColour(png, '#2b8a3e', 40)).toBe(0);
+  });
+
   it('GIVEN a down move with hostile marker text THEN it still draws', async () => {
     const spec = buildMoveChartSpec({
       move: sampleMove({ direction: 'down', return: -0.2 }),
@@ -108,7 +145,7 @@ describe('renderChartPng', () => {
     expect(pngSize(await renderChartPng(spec, { width: 400, height: 200 }))).toEqual({ width: 400, height: 200 });
   });
 
-  it('GIVEN renders started together THEN each image is the one its spec draws alone (they share one canvas)', async () => {
+  it('GIVEN renders started together THEN each image is the one its spec draws alone (they share one image buffer)', async () => {
     const up = buildMoveChartSpec({ move: sampleMove(), candles: TAO, benchmark: BTC, timeframeMs: H })!;
     const down = buildMoveChartSpec({ move: sampleMove({ direction: 'down', return: -0.2 }), candles: TAO, timeframeMs: H })!;
     const bars = buildMovesBarChartSpec([{ symbol: 'TAO', windowMinutes: 60, return: 0.1 }], 'Moves')!;
@@ -126,9 +163,19 @@ describe('renderChartPng', () => {
     expect(pngSize(await next)).toEqual(CHART_SIZE);
   });
 
-  it('GIVEN a bar spec THEN a PNG', async () => {
+  it('GIVEN a bar spec THEN a green bar for the gain, a red one for the loss, in proportion', async () => {
     const spec = buildMovesBarChartSpec([{ symbol: 'TAO', windowMinutes: 1440, return: 0.25 }, { symbol: 'FET', windowMinutes: 60, return: -0.06 }], 'Moves')!;
-    expect(pngSize(await renderChartPng(spec))).toEqual(CHART_SIZE);
+    const png = await renderChartPng(spec);
+    expect(pngSize(png)).toEqual(CHART_SIZE);
+    const [green, red] = [countColour(png, '#2b8a3e', 4), countColour(png, '#c92a2a', 4)];
+    expect(red).toBeGreaterThan(5_000);
+    expect(green / red).toBeGreaterThan(25 / 6 - 0.5);
+    expect(green / red).toBeLessThan(25 / 6 + 0.5);
+  });
+
+  it('GIVEN a tiny size THEN the title alone, no throw', async () => {
+    const spec = buildMovesBarChartSpec([{ symbol: 'TAO', windowMinutes: 60, return: 0.1 }], 'Moves')!;
+    expect(pngSize(await renderChartPng(spec, { width: 60, height: 30 }))).toEqual({ width: 60, height: 30 });
   });
 });
 
@@ -169,7 +216,7 @@ describe('cachedChartRenderer', () => {
 describe('renderChartSafely', () => {
   const spec = buildMovesBarChartSpec([{ symbol: 'TAO', windowMinutes: 60, return: 0.1 }], 'Moves')!;
 
-  it('GIVEN the lazy renderer THEN the chart.js PNG', async () => {
+  it('GIVEN the lazy renderer THEN the PNG', async () => {
     const png = await renderChartSafely(spec, lazyChartRenderer, { destination: 'd', alert: 'a' });
     expect(png && pngSize(png)).toEqual(CHART_SIZE);
     expect(CHART_FILENAME).toBe('chart.png');
