@@ -54,7 +54,8 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=2m --retries=3 \
 # The bot's memory budget (npm start uses the same settings): a 160 MB old generation, 1 MB semi-spaces, a heap
 # that grows 15% past what survived a collection, and one V8 helper thread (V8 otherwise lets the heap grow far
 # before collecting); two malloc arenas instead of glibc's eight per core, which held memory the bot had freed.
-# npm run soak, 1,000 feeds: peak RSS ~200 MB. A heavy one-off command (a long replay) can lift the heap limits:
+# npm run soak, 1,000 feeds: peak RSS ~180 MB, ~165 MB steady.
+# A heavy one-off command (a long replay) can lift the heap limits:
 # docker run -e NODE_OPTIONS= … replay …
 ENV MALLOC_ARENA_MAX=2
 ENV NODE_OPTIONS="--max-old-space-size=160 --max-semi-space-size=1 --v8-pool-size=1"
