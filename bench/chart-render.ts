@@ -50,5 +50,6 @@ export async function benchChartRender(ctx: BenchContext): Promise<void> {
     const sorted = ms.slice(1).sort((a, b) => a - b);
     ctx.emit({ bench: 'chart-render', chart: name, renders: RENDERS, firstMs: round(first, 1), p50Ms: round(percentile(sorted, 50), 1), p99Ms: round(percentile(sorted, 99), 1), pngKB: round(bytes / 1024, 1) });
   }
-  ctx.emit({ bench: 'chart-render', rssBeforeMB: round(before, 1), rssAfterMB: round(residentMB(), 1), rssGrowthMB: round(residentMB() - before, 1) });
+  const after = residentMB();
+  ctx.emit({ bench: 'chart-render', rssBeforeMB: round(before, 1), rssAfterMB: round(after, 1), rssGrowthMB: round(after - before, 1) });
 }

@@ -125,9 +125,8 @@ export class Raster {
     const coverage = this.strokeCover;
     const w = this.width;
     for (const piece of pieces) {
-      for (let i = 0; i + 3 < piece.length || (i === 0 && piece.length === 2); i += 2) {
-        const [ax, ay] = [piece[i]!, piece[i + 1]!];
-        const [bx, by] = piece.length === 2 ? [ax, ay] : [piece[i + 2]!, piece[i + 3]!];
+      for (let i = 0; i + 3 < piece.length; i += 2) {
+        const [ax, ay, bx, by] = [piece[i]!, piece[i + 1]!, piece[i + 2]!, piece[i + 3]!];
         const left = Math.max(Math.floor(Math.min(ax, bx) - half - 1), x0);
         const right = Math.min(Math.ceil(Math.max(ax, bx) + half + 1), x1);
         const top = Math.max(Math.floor(Math.min(ay, by) - half - 1), y0);
@@ -136,9 +135,11 @@ export class Raster {
         const lengthSquared = dx * dx + dy * dy;
         for (let py = top; py < bottom; py++) {
           for (let px = left; px < right; px++) {
-            const [cx, cy] = [px + 0.5 - ax, py + 0.5 - ay];
+            const cx = px + 0.5 - ax;
+            const cy = py + 0.5 - ay;
             const t = lengthSquared === 0 ? 0 : Math.min(1, Math.max(0, (cx * dx + cy * dy) / lengthSquared));
-            const [ex, ey] = [cx - t * dx, cy - t * dy];
+            const ex = cx - t * dx;
+            const ey = cy - t * dy;
             const distance = Math.sqrt(ex * ex + ey * ey);
             const cover = Math.round(255 * Math.min(1, half + 0.5 - distance));
             const k = py * w + px;

@@ -66,13 +66,28 @@ function drawTitle(image: Raster, title: string): number {
   return PAD + TITLE.size + 8;
 }
 
-/** Grid lines and labels of a value axis across the plot (vertical lines for a horizontal axis). */
-function valueGrid(image: Raster, plot: Box, ticks: number[], at: (v: number) => number, horizontal: boolean, strong: number): void {
+/** Grid lines across the plot at `ticks` (vertical ones for a horizontal axis); the one at `strong` darker. */
+function valueGrid(image: Raster, plot: Box, ticks: number[], at: (v: number) => number, horizontal: boolean, strong?: number): void {
   for (const v of ticks) {
     const p = Math.round(at(v));
     const line = v === strong ? PALETTE.baseline : PALETTE.grid;
     if (horizontal) image.fillRect(plot.left, p, plot.right - plot.left, 1, line);
     else image.fillRect(p, plot.top, 1, plot.bottom - plot.top, line);
+  }
+}
+
+/**
+ * Tick labels under a horizontal axis, each centred on its x but kept right of `minX` and inside the image; a
+ * label that would overlap the one before it is skipped.
+ */
+function bottomLabels(image: Raster, labels: { x: number; text: string }[], top: number, minX: number): void {
+  let lastEnd = -Infinity;
+  for (const { x: at, text } of labels) {
+    const width = measureText(text, TICK);
+    const x = Math.min(Math.max(at, minX + width / 2), image.width - width / 2 - 2);
+    if (x - width / 2 < lastEnd + 8) continue;
+    drawText(image, text, TICK, { x, y: top, align: 'center', baseline: 'top' });
+    lastEnd = x + width / 2;
   }
 }
 
@@ -116,18 +131,10 @@ function drawMoveChart(image: Raster, spec: MoveChartSpec): void {
 
   const time = timeTicks(spec.from, spec.to);
   valueGrid(image, plot, y.values, yAt, true, CHART_BASELINE);
-  valueGrid(image, plot, time.values, xAt, false, NaN);
+  valueGrid(image, plot, time.values, xAt, false);
   y.values.forEach((v, i) => drawText(image, labels[i]!, TICK, { x: plot.left - 6, y: yAt(v), align: 'right', baseline: 'middle' }));
   drawText(image, fitText(axisTitle, plot.bottom - plot.top, TICK), TICK, { x: PAD + TICK.size / 2 + 1, y: (plot.top + plot.bottom) / 2, align: 'center', baseline: 'middle', rotate: 90 });
-  let lastLabelEnd = -Infinity;
-  for (const t of time.values) {
-    const label = formatTime(t, spec.to - spec.from);
-    const width = measureText(label, TICK);
-    const x = Math.min(Math.max(xAt(t), plot.left + width / 2), image.width - width / 2 - 2);
-    if (x - width / 2 < lastLabelEnd + 8) continue; // would overlap the previous label
-    drawText(image, label, TICK, { x, y: plot.bottom + 6, align: 'center', baseline: 'top' });
-    lastLabelEnd = x + width / 2;
-  }
+  bottomLabels(image, time.values.map((t) => ({ x: xAt(t), text: formatTime(t, spec.to - spec.from) })), plot.bottom + 6, plot.left);
 
   const windowFrom = Math.max(plot.left, xAt(spec.window.from));
   const windowTo = Math.min(plot.right, xAt(spec.window.to));
@@ -211,14 +218,7 @@ function drawBarChart(image: Raster, spec: BarChartSpec): void {
   if (plot.right - plot.left < 20 || plot.bottom - plot.top < 10 || spec.bars.length === 0) return;
   const xAt = (v: number) => plot.left + ((v - x.min) / (x.max - x.min)) * (plot.right - plot.left);
   valueGrid(image, plot, x.values, xAt, false, 0);
-  let lastLabelEnd = -Infinity;
-  for (const v of x.values) {
-    const label = `${v > 0 ? '+' : ''}${formatTickValue(v, x.step)}${spec.unit}`;
-    const width = measureText(label, TICK);
-    if (xAt(v) - width / 2 < lastLabelEnd + 8) continue;
-    drawText(image, label, TICK, { x: xAt(v), y: plot.bottom + 6, align: 'center', baseline: 'top' });
-    lastLabelEnd = xAt(v) + width / 2;
-  }
+  bottomLabels(image, x.values.map((v) => ({ x: xAt(v), text: `${v > 0 ? '+' : ''}${formatTickValue(v, x.step)}${spec.unit}` })), plot.bottom + 6, 0);
   const band = (plot.bottom - plot.top) / spec.bars.length;
   spec.bars.forEach((bar, i) => {
     const middle = plot.top + (i + 0.5) * band;

@@ -81,9 +81,9 @@ export interface Placement {
 export function drawText(image: Raster, text: string, style: TextStyle, at: Placement): number {
   const { f, glyphs, width } = layout(text, style.size, style.weight ?? 'regular');
   const scale = style.size / f.unitsPerEm;
-  const ascent = f.capHeight * scale;
+  const capHeight = f.capHeight * scale;
   const dx = at.align === 'center' ? -width / 2 : at.align === 'right' ? -width : 0;
-  const dy = at.baseline === 'top' ? ascent : at.baseline === 'middle' ? ascent / 2 : 0;
+  const dy = at.baseline === 'top' ? capHeight : at.baseline === 'middle' ? capHeight / 2 : 0;
   const angle = ((at.rotate ?? 0) * Math.PI) / 180;
   const [cos, sin] = [Math.cos(angle), Math.sin(angle)];
   // Line coordinates (u right along the text, v down) to image pixels.
@@ -97,10 +97,11 @@ export function drawText(image: Raster, text: string, style: TextStyle, at: Plac
   return width;
 }
 
-/** Contours as polygons in pixels; curves become straight pieces within ~1/8 pixel of them. */
+/** Contours as polygons in pixels; curves become straight pieces within about a quarter pixel of them. */
 function flatten(outline: GlyphOutline, toPixels: (x: number, y: number) => [number, number], size: number): number[][] {
   const polygons: number[][] = [];
-  // A glyph's curves span at most about its size; this many pieces keep the error under ~1/8 pixel.
+  // A curve's control points span at most about the glyph's size s, and n equal pieces stray from it by at
+  // most s / (8 n²): n = √(s / 2) keeps that to a quarter pixel.
   const pieces = Math.max(2, Math.min(16, Math.ceil(Math.sqrt(size / 2))));
   outline.contours.forEach((contour, c) => {
     const start = outline.starts[c]!;
